@@ -1,0 +1,34 @@
+namespace Hanlin.Core.Errors;
+
+/// <summary>Stable error codes shared by the CLI (<c>--json</c>), the HTTP API and job results.</summary>
+public static class ErrorCodes
+{
+    // Input files.
+    public const string UnsupportedMediaType = "unsupported_media_type";
+    public const string EmptyFile = "empty_file";
+    public const string CorruptFile = "corrupt_file";
+    public const string EncryptedFile = "encrypted_file";
+    public const string ArchiveBomb = "archive_bomb";
+    public const string FileTooLarge = "file_too_large";
+    public const string BinaryContent = "binary_content";
+    public const string InvalidFileName = "invalid_file_name";
+    public const string UnreadableFile = "unreadable_file";
+    public const string FileNotFound = "file_not_found";
+    public const string NoTextContent = "no_text_content";
+
+    // Catalogue.
+    public const string CollectionNotFound = "collection_not_found";
+    public const string CollectionExists = "collection_exists";
+    public const string InvalidCollectionName = "invalid_collection_name";
+    public const string DocumentNotFound = "document_not_found";
+    public const string JobNotFound = "job_not_found";
+
+    // Storage.
+    public const string StorageCorrupt = "storage_corrupt";
+    public const string SchemaTooNew = "schema_too_new";
+
+    // Generic.
+    public const string InvalidArgument = "invalid_argument";
+    public const string Cancelled = "cancelled";
+    public const string Internal = "internal_error";
+}
