@@ -1,0 +1,56 @@
+using DocumentFormat.OpenXml.Packaging;
+using DocumentFormat.OpenXml.Spreadsheet;
+using UglyToad.PdfPig;
+using Word = DocumentFormat.OpenXml.Wordprocessing;
+
+namespace SampleCorpus;
+
+/// <summary>Opens each generated file with the same libraries the ingestion extractors use and prints what they see.</summary>
+internal static class SampleVerifier
+{
+    public static string Describe(string path) =>
+        Path.GetExtension(path).ToLowerInvariant() switch
+        {
+            ".docx" => DescribeDocx(path),
+            ".xlsx" => DescribeXlsx(path),
+            ".pdf" => DescribePdf(path),
+            _ => throw new ArgumentException($"No verifier for {path}.", nameof(path)),
+        };
+
+    private static string DescribeDocx(string path)
+    {
+        using var document = WordprocessingDocument.Open(path, isEditable: false);
+        var body = document.MainDocumentPart?.Document?.Body ?? throw new InvalidDataException($"{path} has no body.");
+        var paragraphs = body.Elements<Word.Paragraph>().ToList();
+        var headings = paragraphs.Count(p => p.ParagraphProperties?.ParagraphStyleId?.Val?.Value?.StartsWith("Heading", StringComparison.Ordinal) == true);
+        var listItems = paragraphs.Count(p => p.ParagraphProperties?.NumberingProperties is not null);
+        var tables = body.Elements<Word.Table>().Count();
+        var chars = body.InnerText.Length;
+        return $"{paragraphs.Count} paragraphs, {headings} headings, {listItems} list items, {tables} tables, {chars} chars";
+    }
+
+    private static string DescribeXlsx(string path)
+    {
+        using var document = SpreadsheetDocument.Open(path, isEditable: false);
+        var workbookPart = document.WorkbookPart ?? throw new InvalidDataException($"{path} has no workbook.");
+        var parts = new List<string>();
+        foreach (var sheet in workbookPart.Workbook?.Sheets?.Elements<Sheet>() ?? [])
+        {
+            var worksheet = ((WorksheetPart)workbookPart.GetPartById(sheet.Id!.Value!)).Worksheet!;
+            var rows = worksheet.Descendants<Row>().Count();
+            var merges = worksheet.Descendants<MergeCell>().Count();
+            parts.Add($"'{sheet.Name}': {rows} rows, {merges} merged ranges");
+        }
+
+        var strings = workbookPart.SharedStringTablePart?.SharedStringTable?.Count() ?? 0;
+        return $"{string.Join("; ", parts)}; {strings} shared strings";
+    }
+
+    private static string DescribePdf(string path)
+    {
+        using var document = PdfDocument.Open(path);
+        var pages = document.GetPages().Select(page => page.Text).ToList();
+        var firstWords = string.Join(' ', document.GetPage(1).GetWords().Take(8).Select(word => word.Text));
+        return $"{pages.Count} pages, {pages.Sum(text => text.Length)} chars, starts \"{firstWords}\"";
+    }
+}

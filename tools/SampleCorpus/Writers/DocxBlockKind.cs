@@ -1,0 +1,11 @@
+namespace SampleCorpus.Writers;
+
+/// <summary>The kinds of block a generated Word document is made of.</summary>
+internal enum DocxBlockKind
+{
+    Heading,
+    Paragraph,
+    NumberedList,
+    BulletList,
+    Table,
+}
