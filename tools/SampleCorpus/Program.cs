@@ -22,3 +22,11 @@ foreach (var (relative, bytes) in files)
     File.WriteAllBytes(path, bytes);
     Console.WriteLine($"{relative}: {bytes.Length} bytes; {SampleVerifier.Describe(path)}");
 }
+
+var problems = QuestionChecker.Check(root);
+foreach (var problem in problems)
+{
+    Console.Error.WriteLine(problem);
+}
+
+return problems.Count == 0 ? 0 : 1;

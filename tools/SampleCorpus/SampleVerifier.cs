@@ -17,6 +17,38 @@ internal static class SampleVerifier
             _ => throw new ArgumentException($"No verifier for {path}.", nameof(path)),
         };
 
+    /// <summary>All text of a sample file, as plainly as the libraries give it, for checking gold answers.</summary>
+    public static string ExtractText(string path)
+    {
+        switch (Path.GetExtension(path).ToLowerInvariant())
+        {
+            case ".docx":
+                using (var document = WordprocessingDocument.Open(path, isEditable: false))
+                {
+                    return string.Join('\n', document.MainDocumentPart!.Document!.Body!.Descendants<Word.Paragraph>().Select(p => p.InnerText));
+                }
+
+            case ".xlsx":
+                using (var document = SpreadsheetDocument.Open(path, isEditable: false))
+                {
+                    var strings = document.WorkbookPart!.SharedStringTablePart!.SharedStringTable!.Elements<SharedStringItem>().Select(item => item.InnerText);
+                    var numbers = document.WorkbookPart.WorksheetParts.SelectMany(part => part.Worksheet!.Descendants<Cell>())
+                        .Where(cell => cell.DataType is null && cell.CellValue is not null)
+                        .Select(cell => cell.CellValue!.Text);
+                    return string.Join('\n', strings.Concat(numbers));
+                }
+
+            case ".pdf":
+                using (var document = PdfDocument.Open(path))
+                {
+                    return string.Join('\n', document.GetPages().Select(page => string.Join(' ', page.GetWords().Select(word => word.Text))));
+                }
+
+            default:
+                return File.ReadAllText(path);
+        }
+    }
+
     private static string DescribeDocx(string path)
     {
         using var document = WordprocessingDocument.Open(path, isEditable: false);
