@@ -1,4 +1,6 @@
+using DocumentFormat.OpenXml;
 using DocumentFormat.OpenXml.Packaging;
+using DocumentFormat.OpenXml.Validation;
 using DocumentFormat.OpenXml.Spreadsheet;
 using UglyToad.PdfPig;
 using Word = DocumentFormat.OpenXml.Wordprocessing;
@@ -52,6 +54,7 @@ internal static class SampleVerifier
     private static string DescribeDocx(string path)
     {
         using var document = WordprocessingDocument.Open(path, isEditable: false);
+        ThrowIfInvalid(path, document);
         var body = document.MainDocumentPart?.Document?.Body ?? throw new InvalidDataException($"{path} has no body.");
         var paragraphs = body.Elements<Word.Paragraph>().ToList();
         var headings = paragraphs.Count(p => p.ParagraphProperties?.ParagraphStyleId?.Val?.Value?.StartsWith("Heading", StringComparison.Ordinal) == true);
@@ -64,6 +67,7 @@ internal static class SampleVerifier
     private static string DescribeXlsx(string path)
     {
         using var document = SpreadsheetDocument.Open(path, isEditable: false);
+        ThrowIfInvalid(path, document);
         var workbookPart = document.WorkbookPart ?? throw new InvalidDataException($"{path} has no workbook.");
         var parts = new List<string>();
         foreach (var sheet in workbookPart.Workbook?.Sheets?.Elements<Sheet>() ?? [])
@@ -76,6 +80,16 @@ internal static class SampleVerifier
 
         var strings = workbookPart.SharedStringTablePart?.SharedStringTable?.Count() ?? 0;
         return $"{string.Join("; ", parts)}; {strings} shared strings";
+    }
+
+    private static void ThrowIfInvalid(string path, OpenXmlPackage package)
+    {
+        // Schema validation catches element-order and attribute mistakes that Word and Excel would refuse.
+        var errors = new OpenXmlValidator(FileFormatVersions.Office2019).Validate(package).Take(5).ToList();
+        if (errors.Count > 0)
+        {
+            throw new InvalidDataException($"{path} is not valid Open XML: {string.Join("; ", errors.Select(e => $"{e.Path?.XPath}: {e.Description}"))}");
+        }
     }
 
     private static string DescribePdf(string path)

@@ -11,7 +11,7 @@ internal static class MetforminLeaflet
     [
         DocxBlock.Heading(1, "Package leaflet: information for the patient"),
         DocxBlock.Paragraph("Glucoryn 500 mg film-coated tablets. Active substance: metformin hydrochloride. Marketing authorisation holder: Lakeshore Generics Ltd. (a fictional company; this leaflet is demonstration material and is not medical advice)."),
-        DocxBlock.Paragraph("Read all of this leaflet carefully before you start taking this medicine. Keep this leaflet; you may need to read it again. If you have further questions, ask your doctor or pharmacist."),
+        DocxBlock.Paragraph("Please read this leaflet before your first dose and keep it with your tablets. Your doctor or pharmacist can answer any question it leaves open."),
 
         DocxBlock.Heading(2, "1. What Glucoryn is and what it is used for"),
         DocxBlock.Paragraph("Glucoryn contains metformin, a medicine of the biguanide group used to treat type 2 diabetes mellitus when diet and exercise alone have not been enough to control blood glucose. Metformin lowers the amount of glucose made by the liver and helps the body use its own insulin better. It does not usually cause low blood sugar (hypoglycaemia) when it is used on its own."),
