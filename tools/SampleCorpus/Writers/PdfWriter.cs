@@ -29,19 +29,18 @@ internal static partial class PdfWriter
         builder.DocumentInformation.Producer = "Hanlin SampleCorpus";
         // One font only: with two, PdfPig orders a page's font resources differently from run to run, and the
         // samples must regenerate byte for byte. Headings stand out by size instead of weight.
-        var regular = builder.AddStandard14Font(Standard14Font.Helvetica);
-        var bold = regular;
+        var font = builder.AddStandard14Font(Standard14Font.Helvetica);
 
         var pages = new List<PdfPageBuilder> { builder.AddPage(PageSize.A4) };
         var y = TopOfText;
         foreach (var block in blocks)
         {
-            var (font, size, spaceBefore, indent) = block.Kind switch
+            var (size, spaceBefore, indent) = block.Kind switch
             {
-                PdfBlockKind.Title => (bold, 16.0, 0.0, 0.0),
-                PdfBlockKind.Heading => (bold, 12.0, 12.0, 0.0),
-                PdfBlockKind.Bullet => (regular, BodySize, 3.0, BulletIndent),
-                _ => (regular, BodySize, 6.0, 0.0),
+                PdfBlockKind.Title => (16.0, 0.0, 0.0),
+                PdfBlockKind.Heading => (12.0, 12.0, 0.0),
+                PdfBlockKind.Bullet => (BodySize, 3.0, BulletIndent),
+                _ => (BodySize, 6.0, 0.0),
             };
             var lineHeight = size * 1.35;
             var page = pages[^1];
@@ -82,10 +81,10 @@ internal static partial class PdfWriter
         {
             var page = pages[n];
             var right = page.PageSize.Width - Margin;
-            page.AddText(runningHeader, 8, new PdfPoint(Margin, 842 - 48), regular);
+            page.AddText(runningHeader, 8, new PdfPoint(Margin, 842 - 48), font);
             page.DrawLine(new PdfPoint(Margin, 842 - 54), new PdfPoint(right, 842 - 54), 0.5);
             var footer = $"Page {n + 1} of {pages.Count}";
-            page.AddText(footer, 8, new PdfPoint(right - TextWidth(page, footer, regular, 8), 40), regular);
+            page.AddText(footer, 8, new PdfPoint(right - TextWidth(page, footer, font, 8), 40), font);
         }
 
         return WithFixedFileId(builder.Build(), title);
