@@ -51,7 +51,7 @@ public sealed class FileBlobStore : IBlobStore
         {
             throw new HanlinException(
                 ErrorCodes.Internal,
-                $"Could not write a blob under '{_directory.BlobsPath}': {ex.Message}",
+                $"Could not store a blob in '{_directory.BlobsPath}': {ex.Message}",
                 ex);
         }
         finally

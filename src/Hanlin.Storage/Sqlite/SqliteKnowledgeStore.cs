@@ -881,7 +881,9 @@ public sealed class SqliteKnowledgeStore : IKnowledgeStore
             kind.Value = SqliteEnumText.From(chunk.Kind);
             try
             {
-                await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                // Synchronous on purpose: Microsoft.Data.Sqlite's async methods complete synchronously anyway, and
+                // this is the one loop where a Task per row shows up in the profile.
+                insert.ExecuteNonQuery();
             }
             catch (SqliteException ex) when (ex.SqliteErrorCode == raw.SQLITE_CONSTRAINT)
             {

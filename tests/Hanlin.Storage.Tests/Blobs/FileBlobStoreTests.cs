@@ -143,13 +143,4 @@ public sealed class FileBlobStoreTests : IDisposable
         new Random(seed).NextBytes(bytes);
         return bytes;
     }
-
-    /// <summary>A source that breaks after <c>failAfter</c> bytes, like a dropped upload.</summary>
-    private sealed class FailingStream(byte[] content, int failAfter) : MemoryStream(content)
-    {
-        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
-            Position >= failAfter
-                ? throw new IOException("connection reset")
-                : base.ReadAsync(buffer[..Math.Min(buffer.Length, 65536)], cancellationToken);
-    }
 }

@@ -1,4 +1,3 @@
-using System.Collections;
 using Hanlin.Core.Documents;
 using Hanlin.Core.Errors;
 using static Hanlin.Storage.Tests.Sqlite.StoreSandbox;
@@ -55,7 +54,7 @@ public sealed class DocumentStoreTests
         }
 
         var versions = await sandbox.Store.ListVersionsAsync(first.Id, Ct);
-        Assert.Equal([v1, v2], versions, VersionComparer.Instance);
+        Assert.Equal([v1, v2], versions, DocumentVersionComparer.Instance);
         Assert.Single(await sandbox.Store.ListDocumentsAsync(collection.Id, Ct));
         Assert.Equal(2, (await sandbox.Store.GetCollectionAsync(collection.Id, Ct))!.ChunkCount);
     }
@@ -241,44 +240,5 @@ public sealed class DocumentStoreTests
         Assert.Equal(before, await sandbox.Store.GetChunksAsync(document.Id, Ct));
         Assert.Equal([v1.Id], (await sandbox.Store.ListVersionsAsync(document.Id, Ct)).Select(v => v.Id));
         Assert.Equal(3, (await sandbox.Store.ListFingerprintsAsync(document.CollectionId, Ct)).Count);
-    }
-
-    /// <summary>Versions hold a list, which records compare by reference; compare the list's items instead.</summary>
-    private sealed class VersionComparer : IEqualityComparer<DocumentVersion>
-    {
-        public static readonly VersionComparer Instance = new();
-
-        public bool Equals(DocumentVersion? x, DocumentVersion? y) =>
-            x is not null && y is not null
-            && x with { PagesNeedingOcr = [] } == y with { PagesNeedingOcr = [] }
-            && x.PagesNeedingOcr.SequenceEqual(y.PagesNeedingOcr);
-
-        public int GetHashCode(DocumentVersion obj) => obj.Id.GetHashCode(StringComparison.Ordinal);
-    }
-
-    /// <summary>Cancels its token when the store reaches item <c>cancelAt</c>, i.e. in the middle of the chunk inserts.</summary>
-    private sealed class CancellingChunkList(IReadOnlyList<ChunkDraft> inner, int cancelAt, CancellationTokenSource cancellation) : IReadOnlyList<ChunkDraft>
-    {
-        public bool Reached { get; private set; }
-
-        public int Count => inner.Count;
-
-        public ChunkDraft this[int index] => inner[index];
-
-        public IEnumerator<ChunkDraft> GetEnumerator()
-        {
-            for (var i = 0; i < inner.Count; i++)
-            {
-                if (i == cancelAt)
-                {
-                    Reached = true;
-                    cancellation.Cancel();
-                }
-
-                yield return inner[i];
-            }
-        }
-
-        IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
     }
 }
