@@ -881,8 +881,8 @@ public sealed class SqliteKnowledgeStore : IKnowledgeStore
             kind.Value = SqliteEnumText.From(chunk.Kind);
             try
             {
-                // Synchronous on purpose: Microsoft.Data.Sqlite's async methods complete synchronously anyway, and
-                // this is the one loop where a Task per row shows up in the profile.
+                // Synchronous on purpose: Microsoft.Data.Sqlite's async methods complete synchronously anyway;
+                // this saves a Task per row in the hottest loop of ingestion.
                 insert.ExecuteNonQuery();
             }
             catch (SqliteException ex) when (ex.SqliteErrorCode == raw.SQLITE_CONSTRAINT)
