@@ -8,8 +8,9 @@ namespace Hanlin.Ingestion.Formats.Office;
 /// <summary>
 /// Inspects an Office file before any OpenXml code parses it: rejects OLE compound files (encrypted OOXML,
 /// legacy .doc/.xls/.ppt), broken zips, and packages whose entry count, declared uncompressed size or
-/// compression ratio exceed <see cref="ExtractionLimits"/>. Declared sizes can lie, so extractors also read
-/// parts through <see cref="PartReadBudget"/>, which counts the bytes actually inflated.
+/// compression ratio exceed <see cref="ExtractionLimits"/>. Declared sizes can lie: System.IO.Compression stops
+/// inflating an entry at its declared size, and extractors also read parts through <see cref="PartReadBudget"/>,
+/// which counts the bytes actually inflated against the same limit.
 /// </summary>
 public static class OfficePackageGuard
 {

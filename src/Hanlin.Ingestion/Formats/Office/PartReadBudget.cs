@@ -15,7 +15,10 @@ internal sealed class PartReadBudget(string fileName, long maxBytes)
     public string FileName { get; } = fileName;
 
     /// <summary>Opens <paramref name="part"/> for reading, charging its bytes to this budget.</summary>
-    public Stream Open(OpenXmlPart part) => new BoundedReadStream(part.GetStream(FileMode.Open, FileAccess.Read), this);
+    public Stream Open(OpenXmlPart part) => Wrap(part.GetStream(FileMode.Open, FileAccess.Read));
+
+    /// <summary>Charges every byte read from <paramref name="inflated"/> to this budget; disposing the wrapper disposes it.</summary>
+    public Stream Wrap(Stream inflated) => new BoundedReadStream(inflated, this);
 
     /// <summary>A SAX-style reader over <paramref name="part"/> that creates strongly typed elements.</summary>
     public OpenXmlReader Reader(OpenXmlPart part, Func<Stream, OpenXmlPartReaderOptions, OpenXmlReader> create) =>
