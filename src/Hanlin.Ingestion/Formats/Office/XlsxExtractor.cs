@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using System.Xml;
 using DocumentFormat.OpenXml;
 using DocumentFormat.OpenXml.Packaging;
 using DocumentFormat.OpenXml.Spreadsheet;
@@ -17,6 +18,19 @@ namespace Hanlin.Ingestion.Formats.Office;
 public sealed class XlsxExtractor : IDocumentExtractor
 {
     private const int CancellationCheckRows = 1024;
+
+    private const string TransitionalNamespace = "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
+    private const string StrictNamespace = "http://purl.oclc.org/ooxml/spreadsheetml/main";
+
+    private static readonly XmlReaderSettings XmlSettings = new()
+    {
+        DtdProcessing = DtdProcessing.Prohibit,
+        XmlResolver = null,
+        IgnoreComments = true,
+        IgnoreProcessingInstructions = true,
+        IgnoreWhitespace = true,
+        CloseInput = true,
+    };
 
     /// <inheritdoc />
     public IReadOnlyCollection<string> MediaTypes { get; } = [Core.Documents.MediaTypes.Xlsx];
@@ -69,46 +83,47 @@ public sealed class XlsxExtractor : IDocumentExtractor
             return strings;
         }
 
-        using var reader = budget.Reader(part, Create);
-        var more = reader.Read();
-        while (more)
+        using var xml = XmlReader.Create(budget.Open(part), XmlSettings);
+        while (xml.Read())
         {
-            if (reader.IsStartElement && reader.ElementType == typeof(SharedStringItem))
+            if (xml.NodeType == XmlNodeType.Element && xml.LocalName == "si")
             {
                 if (strings.Count % CancellationCheckRows == 0)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
                 }
 
-                strings.Add(RichText(reader.LoadCurrentElement()));
-                more = !reader.EOF;
-                continue;
+                strings.Add(ReadRichText(xml));
             }
-
-            more = reader.Read();
         }
 
         return strings;
     }
 
-    // A shared or inline string is plain <t> or rich-text runs <r><t>; phonetic guides (<rPh>) are not text.
-    private static string RichText(OpenXmlElement? item)
+    // Reads the <si>/<is> element the reader is on: plain <t> or rich-text runs <r><t>; phonetic guides
+    // (<rPh>) are not part of the text. Leaves the reader on the element's end tag.
+    private static string ReadRichText(XmlReader xml)
     {
-        if (item is null)
+        if (xml.IsEmptyElement)
         {
             return string.Empty;
         }
 
+        var depth = xml.Depth;
+        var phoneticDepth = -1;
         var sb = new StringBuilder();
-        foreach (var child in item.ChildElements)
+        while (xml.Read() && !(xml.NodeType == XmlNodeType.EndElement && xml.Depth == depth))
         {
-            switch (child)
+            switch (xml.NodeType)
             {
-                case Text text:
-                    sb.Append(text.Text);
+                case XmlNodeType.Element when xml.LocalName == "rPh" && !xml.IsEmptyElement:
+                    phoneticDepth = xml.Depth;
                     break;
-                case Run run:
-                    sb.Append(run.Text?.Text);
+                case XmlNodeType.EndElement when xml.Depth == phoneticDepth:
+                    phoneticDepth = -1;
+                    break;
+                case XmlNodeType.Text or XmlNodeType.CDATA or XmlNodeType.SignificantWhitespace when phoneticDepth < 0:
+                    sb.Append(xml.Value);
                     break;
             }
         }
@@ -116,6 +131,9 @@ public sealed class XlsxExtractor : IDocumentExtractor
         return sb.ToString();
     }
 
+    // Worksheets are the large parts: read them with a plain XmlReader, matching SpreadsheetML elements by
+    // local name (transitional and strict namespaces alike). The SDK's OpenXmlReader materialises an element
+    // object per node and was several times slower here.
     private static void ReadWorksheet(
         WorksheetPart worksheet,
         SheetGrid grid,
@@ -124,54 +142,47 @@ public sealed class XlsxExtractor : IDocumentExtractor
         PartReadBudget budget,
         CancellationToken cancellationToken)
     {
-        using var reader = budget.Reader(worksheet, Create);
+        using var xml = XmlReader.Create(budget.Open(worksheet), XmlSettings);
         int row = -1, nextRow = 0, column = -1, nextColumn = 0, style = 0, rowsRead = 0;
         string? type = null;
-        var more = reader.Read();
-        while (more)
+        while (xml.Read())
         {
-            if (!reader.IsStartElement)
+            // Extensions (x14 sparklines, data validations) live in other namespaces and are not cells.
+            if (xml.NodeType != XmlNodeType.Element || (xml.NamespaceURI != TransitionalNamespace && xml.NamespaceURI != StrictNamespace))
             {
-                more = reader.Read();
                 continue;
             }
 
-            var elementType = reader.ElementType;
-            if (elementType == typeof(Row))
+            switch (xml.LocalName)
             {
-                if (++rowsRead % CancellationCheckRows == 0)
-                {
-                    cancellationToken.ThrowIfCancellationRequested();
-                }
+                case "row":
+                    if (++rowsRead % CancellationCheckRows == 0)
+                    {
+                        cancellationToken.ThrowIfCancellationRequested();
+                    }
 
-                // r is optional: a row without it follows the previous one.
-                row = ParseIndex(Attribute(reader, "r")) is { } r and >= 1 ? r - 1 : nextRow;
-                nextRow = row + 1;
-                nextColumn = 0;
+                    // r is optional: a row without it follows the previous one.
+                    row = ParseIndex(xml.GetAttribute("r")) is { } r and >= 1 ? r - 1 : nextRow;
+                    nextRow = row + 1;
+                    nextColumn = 0;
+                    break;
+                case "c":
+                    column = xml.GetAttribute("r") is { } reference && CellReference.TryParse(reference, out _, out var c) ? c : nextColumn;
+                    nextColumn = column + 1;
+                    type = xml.GetAttribute("t");
+                    style = ParseIndex(xml.GetAttribute("s")) ?? 0;
+                    break;
+                case "v" when row >= 0 && column >= 0 && !xml.IsEmptyElement:
+                    // ReadElementContentAsString leaves the reader on </c>, which the next Read passes over.
+                    grid.Add(row, column, CellText(xml.ReadElementContentAsString(), type, style, formats, sharedStrings));
+                    break;
+                case "is" when row >= 0 && column >= 0:
+                    grid.Add(row, column, ReadRichText(xml));
+                    break;
+                case "mergeCell" when xml.GetAttribute("ref") is { } range:
+                    grid.AddMerge(range);
+                    break;
             }
-            else if (elementType == typeof(Cell))
-            {
-                column = Attribute(reader, "r") is { } reference && CellReference.TryParse(reference, out _, out var c) ? c : nextColumn;
-                nextColumn = column + 1;
-                type = Attribute(reader, "t");
-                style = ParseIndex(Attribute(reader, "s")) ?? 0;
-            }
-            else if (elementType == typeof(CellValue) && row >= 0 && column >= 0)
-            {
-                grid.Add(row, column, CellText(reader.GetText(), type, style, formats, sharedStrings));
-            }
-            else if (elementType == typeof(InlineString) && row >= 0 && column >= 0)
-            {
-                grid.Add(row, column, RichText(reader.LoadCurrentElement()));
-                more = !reader.EOF;
-                continue;
-            }
-            else if (elementType == typeof(MergeCell) && Attribute(reader, "ref") is { } range)
-            {
-                grid.AddMerge(range);
-            }
-
-            more = reader.Read();
         }
     }
 
@@ -183,19 +194,6 @@ public sealed class XlsxExtractor : IDocumentExtractor
         "d" => SpreadsheetNumberFormats.FormatIsoDate(raw),
         _ => formats.FormatNumber(raw, style),
     };
-
-    private static string? Attribute(OpenXmlReader reader, string localName)
-    {
-        foreach (var attribute in reader.Attributes)
-        {
-            if (attribute.LocalName == localName && string.IsNullOrEmpty(attribute.NamespaceUri))
-            {
-                return attribute.Value;
-            }
-        }
-
-        return null;
-    }
 
     private static int? ParseIndex(string? text) =>
         int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) ? value : null;
