@@ -34,10 +34,10 @@ internal static class OfficeExtraction
         Func<Stream, PartReadBudget, CancellationToken, ExtractedDocument> extract,
         CancellationToken cancellationToken)
     {
-        OfficePackageGuard.EnsureSafePackage(content, context, cancellationToken);
-        var budget = new PartReadBudget(context.FileName, context.Limits.MaxUncompressedBytes);
         try
         {
+            OfficePackageGuard.EnsureSafePackage(content, context, cancellationToken);
+            var budget = new PartReadBudget(context.FileName, context.Limits.MaxUncompressedBytes);
             return extract(content, budget, cancellationToken);
         }
         catch (Exception ex) when (IsLibraryFailure(ex))

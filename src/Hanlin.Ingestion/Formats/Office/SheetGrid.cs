@@ -5,8 +5,9 @@ namespace Hanlin.Ingestion.Formats.Office;
 
 /// <summary>
 /// Collects one worksheet's non-empty cells sparsely while it streams, then resolves merged ranges (the
-/// top-left value fills the range), drops empty rows and columns, finds the header (first non-empty row, or
-/// two rows combined as "Top / Sub" when the first has merged cells) and returns a rectangular table.
+/// top-left value fills the range), drops empty rows and columns, takes a lone title row above the table as its
+/// caption, finds the header (the first remaining row, or two rows combined as "Top / Sub" when the first has
+/// merged cells) and returns a rectangular table.
 /// </summary>
 internal sealed class SheetGrid(string fileName, string sheetName)
 {
@@ -81,18 +82,28 @@ internal sealed class SheetGrid(string fileName, string sheetName)
             return dense;
         }
 
-        var headerRow = rowIndexes[0];
-        var header = Dense(headerRow);
-        var bodyStart = 1;
-        if (rowIndexes.Count > 1 && rowIndexes[1] == headerRow + 1 && HasMergedHeader(headerRow))
+        // A lone title above the table ("2024年药品销售表" in A1, often merged across) is its caption, not a header.
+        var bodyStart = 0;
+        string? caption = null;
+        while (rowIndexes.Count - bodyStart > 1 && columns.Count > 1 && SingleValue(rowIndexes[bodyStart]) is { } title
+            && _rows[rowIndexes[bodyStart + 1]].Count > 1)
         {
-            var sub = Dense(rowIndexes[1]);
+            caption = caption is null ? title : $"{caption} {title}";
+            bodyStart++;
+        }
+
+        var headerRow = rowIndexes[bodyStart];
+        var header = Dense(headerRow);
+        bodyStart++;
+        if (bodyStart < rowIndexes.Count && rowIndexes[bodyStart] == headerRow + 1 && HasMergedHeader(headerRow))
+        {
+            var sub = Dense(rowIndexes[bodyStart]);
             for (var i = 0; i < header.Length; i++)
             {
                 header[i] = Combine(header[i], sub[i]);
             }
 
-            bodyStart = 2;
+            bodyStart++;
         }
 
         var rows = new List<IReadOnlyList<string>>(rowIndexes.Count - bodyStart);
@@ -101,7 +112,22 @@ internal sealed class SheetGrid(string fileName, string sheetName)
             rows.Add(Dense(rowIndexes[i]));
         }
 
-        return new TableBlock(header, rows);
+        return new TableBlock(header, rows, caption);
+    }
+
+    private string? SingleValue(int row)
+    {
+        var cells = _rows[row];
+        var value = cells[0].Value;
+        foreach (var (_, other) in cells)
+        {
+            if (other != value)
+            {
+                return null;
+            }
+        }
+
+        return value;
     }
 
     private static string Combine(string top, string sub) =>

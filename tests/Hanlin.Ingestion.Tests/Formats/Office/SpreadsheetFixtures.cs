@@ -71,6 +71,29 @@ internal static class SpreadsheetFixtures
         return stream;
     }
 
+    /// <summary>A sheet whose table sits under a title merged across A1:C1, with a blank row between them.</summary>
+    public static MemoryStream TitledTable()
+    {
+        var stream = new MemoryStream();
+        using (var document = SpreadsheetDocument.Create(stream, SpreadsheetDocumentType.Workbook))
+        {
+            var workbookPart = document.AddWorkbookPart();
+            var shared = new SharedStrings();
+            var sheet = workbookPart.AddNewPart<WorksheetPart>();
+            sheet.Worksheet = new Worksheet(
+                new SheetData(
+                    new Row(Shared("A1", shared, "2024年药品销售表")) { RowIndex = 1 },
+                    new Row(Shared("A3", shared, "药品"), Shared("B3", shared, "剂量"), Shared("C3", shared, "价格")) { RowIndex = 3 },
+                    new Row(Shared("A4", shared, "阿司匹林"), Shared("B4", shared, "100mg"), Number("C4", "12.5")) { RowIndex = 4 }),
+                new MergeCells(new MergeCell { Reference = "A1:C1" }));
+            workbookPart.AddNewPart<SharedStringTablePart>().SharedStringTable = shared.Table;
+            workbookPart.Workbook = new Workbook(new Sheets(new Sheet { Name = "Sheet1", SheetId = 1, Id = workbookPart.GetIdOfPart(sheet) }));
+        }
+
+        stream.Position = 0;
+        return stream;
+    }
+
     /// <summary>One sheet of <paramref name="rows"/> data rows (6 columns: text, numbers, a date), written with OpenXmlWriter.</summary>
     public static MemoryStream Large(int rows)
     {

@@ -50,6 +50,19 @@ public sealed class XlsxExtractorTests
     }
 
     [Fact]
+    public async Task A_title_row_above_the_table_becomes_its_caption_not_its_header()
+    {
+        using var xlsx = SpreadsheetFixtures.TitledTable();
+
+        var document = await new XlsxExtractor().ExtractAsync(xlsx, Context, TestContext.Current.CancellationToken);
+
+        var table = Assert.Single(document.Blocks).Table!;
+        Assert.Equal("2024年药品销售表", table.Caption);
+        Assert.Equal(["药品", "剂量", "价格"], table.Header);
+        Assert.Equal([["阿司匹林", "100mg", "12.5"]], table.Rows);
+    }
+
+    [Fact]
     public async Task A_large_sheet_streams_every_row()
     {
         using var xlsx = SpreadsheetFixtures.Large(5_000);
