@@ -9,10 +9,17 @@ namespace Hanlin.Ingestion.Formats.Office;
 /// Extracts a Word document (DOCX) body in reading order: headings from paragraph styles and outline levels,
 /// list items from numbering (ordered items prefixed with their label), tables as <see cref="TableBlock"/>s,
 /// text inside hyperlinks, content controls and text boxes. The body is streamed one top-level paragraph or
-/// table at a time; the title comes from the core properties. Headers, footers and footnotes are not read.
+/// table at a time; footnotes and endnotes follow as paragraphs with their own section label. The title comes
+/// from the core properties. Headers and footers are not read.
 /// </summary>
 public sealed class DocxExtractor : IDocumentExtractor
 {
+    /// <summary>The section label of footnote blocks, which follow the body.</summary>
+    public const string FootnotesSection = "Footnotes";
+
+    /// <summary>The section label of endnote blocks, which follow the footnotes.</summary>
+    public const string EndnotesSection = "Endnotes";
+
     /// <inheritdoc />
     public IReadOnlyCollection<string> MediaTypes { get; } = [Core.Documents.MediaTypes.Docx];
 
@@ -49,7 +56,28 @@ public sealed class DocxExtractor : IDocumentExtractor
             }
         }
 
+        cancellationToken.ThrowIfCancellationRequested();
+        AddNotes(blocks, budget.LoadRoot<Footnotes>(main.FootnotesPart, Create), FootnotesSection);
+        AddNotes(blocks, budget.LoadRoot<Endnotes>(main.EndnotesPart, Create), EndnotesSection);
         return new ExtractedDocument(Core.Documents.MediaTypes.Docx, OfficeExtraction.Title(document), blocks);
+    }
+
+    private static void AddNotes(List<DocumentBlock> blocks, OpenXmlElement? notes, string section)
+    {
+        foreach (var note in notes?.Elements<FootnoteEndnoteType>() ?? [])
+        {
+            // Separator and continuation notes (those with a type) hold only the rule Word draws.
+            if (note.Type is not null)
+            {
+                continue;
+            }
+
+            var text = WordText.Of(note).Trim();
+            if (text.Length > 0)
+            {
+                blocks.Add(new DocumentBlock(BlockKind.Paragraph, text, Section: section));
+            }
+        }
     }
 
     private static OpenXmlReader Create(Stream stream, OpenXmlPartReaderOptions options) => new WordprocessingDocumentPartReader(stream, options);

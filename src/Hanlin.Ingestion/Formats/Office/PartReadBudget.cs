@@ -21,8 +21,17 @@ internal sealed class PartReadBudget(string fileName, long maxBytes)
     public Stream Wrap(Stream inflated) => new BoundedReadStream(inflated, this);
 
     /// <summary>A SAX-style reader over <paramref name="part"/> that creates strongly typed elements.</summary>
-    public OpenXmlReader Reader(OpenXmlPart part, Func<Stream, OpenXmlPartReaderOptions, OpenXmlReader> create) =>
-        create(Open(part), new OpenXmlPartReaderOptions { CloseStream = true });
+    public OpenXmlReader Reader(OpenXmlPart part, Func<Stream, OpenXmlPartReaderOptions, OpenXmlReader> create)
+    {
+        // Strict OOXML uses other namespaces that only the SDK's own part reader maps onto the typed classes.
+        // Its reads are not charged here, but .NET still stops each entry at the size the guard accepted.
+        if (part.OpenXmlPackage.StrictRelationshipFound)
+        {
+            return OpenXmlReader.Create(part);
+        }
+
+        return create(Open(part), new OpenXmlPartReaderOptions { CloseStream = true });
+    }
 
     /// <summary>Loads the whole root element of a small part (styles, numbering, a slide) as a DOM.</summary>
     public T? LoadRoot<T>(OpenXmlPart? part, Func<Stream, OpenXmlPartReaderOptions, OpenXmlReader> create)

@@ -33,8 +33,11 @@ public sealed class DocxExtractorTests
                 (BlockKind.Table, string.Empty, 0),
                 (BlockKind.Heading, "不良反应", 2),
                 (BlockKind.Paragraph, "文本框内容", 0),
+                (BlockKind.Paragraph, "剂量以成人计。", 0),
             ],
             blocks.Select(b => (b.Kind, b.Text, b.HeadingLevel)).ToArray());
+        Assert.Equal(DocxExtractor.FootnotesSection, blocks[^1].Section);
+        Assert.All(blocks.SkipLast(1), b => Assert.Null(b.Section));
     }
 
     [Fact]

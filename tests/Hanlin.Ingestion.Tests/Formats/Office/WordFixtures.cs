@@ -21,6 +21,10 @@ internal static class WordFixtures
             var main = document.AddMainDocumentPart();
             AddStyles(main);
             AddNumbering(main);
+            main.AddNewPart<FootnotesPart>().Footnotes = new Footnotes(
+                new Footnote(new Paragraph(new Run(new SeparatorMark()))) { Type = FootnoteEndnoteValues.Separator, Id = -1 },
+                new Footnote(new Paragraph(new Run(new ContinuationSeparatorMark()))) { Type = FootnoteEndnoteValues.ContinuationSeparator, Id = 0 },
+                new Footnote(new Paragraph(new Run(new FootnoteReferenceMark()), new Run(new Text(" 剂量以成人计。")))) { Id = 1 });
             var link = main.AddHyperlinkRelationship(new Uri("https://example.org/label"), true);
 
             main.Document = new Document(new Body(
@@ -31,7 +35,8 @@ internal static class WordFixtures
                     new Hyperlink(new Run(new Text("参见说明书"))) { Id = link.Id },
                     new SdtRun(new SdtContentRun(new Run(new Text("（内容控件）")))),
                     new DeletedRun(new Run(new DeletedText("已删除的文字"))),
-                    new Run(new Text("。"))),
+                    new Run(new Text("。")),
+                    new Run(new FootnoteReference { Id = 1 })),
                 Styled("a1", "用法用量"),
                 Numbered(1, 0, "口服"),
                 Numbered(1, 0, "饭后服用"),

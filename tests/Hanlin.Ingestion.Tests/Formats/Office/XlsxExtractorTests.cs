@@ -10,7 +10,7 @@ public sealed class XlsxExtractorTests
     private static readonly ExtractionContext Context = new("营收.xlsx", MediaTypes.Xlsx, ExtractionLimits.Default);
 
     [Fact]
-    public async Task Every_sheet_becomes_a_table_named_after_it_in_workbook_order()
+    public async Task Every_sheet_hidden_ones_included_becomes_a_table_named_after_it_in_workbook_order()
     {
         using var xlsx = SpreadsheetFixtures.TwoSheets();
 
