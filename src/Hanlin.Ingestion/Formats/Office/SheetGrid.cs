@@ -47,6 +47,7 @@ internal sealed class SheetGrid(string fileName, string sheetName)
         }
     }
 
+    /// <summary>Builds the table; call once, after the whole sheet has been added (it consumes the rows).</summary>
     public TableBlock? ToTable()
     {
         ApplyMerges();
@@ -109,7 +110,9 @@ internal sealed class SheetGrid(string fileName, string sheetName)
         var rows = new List<IReadOnlyList<string>>(rowIndexes.Count - bodyStart);
         for (var i = bodyStart; i < rowIndexes.Count; i++)
         {
+            // Release each sparse row once it is dense so a large sheet is not held twice.
             rows.Add(Dense(rowIndexes[i]));
+            _rows.Remove(rowIndexes[i]);
         }
 
         return new TableBlock(header, rows, caption);
