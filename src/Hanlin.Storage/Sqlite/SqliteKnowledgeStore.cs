@@ -65,8 +65,8 @@ public sealed class SqliteKnowledgeStore : IKnowledgeStore
 
     /// <inheritdoc />
     /// <remarks>
-    /// Marking running jobs as interrupted assumes one Hanlin process owns the data directory at a time; a second
-    /// process (e.g. the CLI while the server runs) would mark the first one's live jobs interrupted.
+    /// A running job is marked interrupted only when the process that owns it (see <see cref="JobOwner"/>) is gone,
+    /// so opening the store from a second process (the CLI beside a live server) leaves live jobs alone.
     /// </remarks>
     public async Task InitializeAsync(CancellationToken cancellationToken = default)
     {
@@ -90,15 +90,36 @@ public sealed class SqliteKnowledgeStore : IKnowledgeStore
 
                 await SqliteSchema.MigrateAsync(connection, _databasePath, _logger, cancellationToken).ConfigureAwait(false);
 
-                using var interrupt = Command(connection, """
-                    UPDATE ingestion_jobs SET status = 'interrupted', finished_at = $now, current_file = NULL
-                    WHERE status = 'running'
-                    """);
-                interrupt.Parameters.AddWithValue("$now", NowMilliseconds());
-                var interrupted = await interrupt.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-                if (interrupted > 0)
+                var dead = new List<string>();
+                using (var running = Command(connection, "SELECT id, owner FROM ingestion_jobs WHERE status = 'running'"))
                 {
-                    StorageLog.JobsInterrupted(_logger, interrupted);
+                    var reader = await running.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                    await using (reader.ConfigureAwait(false))
+                    {
+                        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                        {
+                            if (!JobOwner.IsAlive(reader.GetString(1)))
+                            {
+                                dead.Add(reader.GetString(0));
+                            }
+                        }
+                    }
+                }
+
+                foreach (var jobId in dead)
+                {
+                    using var interrupt = Command(connection, """
+                        UPDATE ingestion_jobs SET status = 'interrupted', finished_at = $now, current_file = NULL
+                        WHERE id = $id AND status = 'running'
+                        """);
+                    interrupt.Parameters.AddWithValue("$now", NowMilliseconds());
+                    interrupt.Parameters.AddWithValue("$id", jobId);
+                    await interrupt.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                }
+
+                if (dead.Count > 0)
+                {
+                    StorageLog.JobsInterrupted(_logger, dead.Count);
                 }
             }
 
@@ -426,9 +447,10 @@ public sealed class SqliteKnowledgeStore : IKnowledgeStore
             var now = NowMilliseconds();
             var job = new IngestionJob(HanlinId.New(HanlinId.JobPrefix), collectionId, IngestionJobStatus.Running, totalFiles, 0, totalBytes, 0, null, SqliteRows.Time(now), null);
             using var insert = Command(connection, """
-                INSERT INTO ingestion_jobs (id, collection_id, status, total_files, total_bytes, created_at)
-                VALUES ($id, $collectionId, $status, $totalFiles, $totalBytes, $createdAt)
+                INSERT INTO ingestion_jobs (id, collection_id, status, total_files, total_bytes, owner, created_at)
+                VALUES ($id, $collectionId, $status, $totalFiles, $totalBytes, $owner, $createdAt)
                 """, transaction);
+            insert.Parameters.AddWithValue("$owner", JobOwner.Current);
             insert.Parameters.AddWithValue("$id", job.Id);
             insert.Parameters.AddWithValue("$collectionId", collectionId);
             insert.Parameters.AddWithValue("$status", SqliteEnumText.From(job.Status));

@@ -64,8 +64,21 @@ public sealed class JobStoreTests
         var orphan = await sandbox.Store.CreateJobAsync(collection.Id, 5, 500, Ct);
         await sandbox.Store.UpdateJobProgressAsync(orphan.Id, 1, 100, "b.txt", Ct);
         var done = await sandbox.Store.FinishJobAsync((await sandbox.Store.CreateJobAsync(collection.Id, 1, 1, Ct)).Id, IngestionJobStatus.Succeeded, Ct);
+        var live = await sandbox.Store.CreateJobAsync(collection.Id, 2, 2, Ct);
+        using (var raw = sandbox.OpenRawConnection())
+        using (var kill = raw.CreateCommand())
+        {
+            // The orphan's owner: this host, a pid that is not running with that start time.
+            kill.CommandText = "UPDATE ingestion_jobs SET owner = $owner WHERE id = $id";
+            kill.Parameters.AddWithValue("$owner", $"{Environment.MachineName}/{int.MaxValue}/1");
+            kill.Parameters.AddWithValue("$id", orphan.Id);
+            Assert.Equal(1, kill.ExecuteNonQuery());
+        }
 
         await sandbox.ReopenAsync();
+
+        // The job of this (live) process is left running: a second process opening the store must not steal it.
+        Assert.Equal(IngestionJobStatus.Running, (await sandbox.Store.GetJobAsync(live.Id, Ct))!.Status);
 
         var interrupted = await sandbox.Store.GetJobAsync(orphan.Id, Ct);
         Assert.Equal(IngestionJobStatus.Interrupted, interrupted!.Status);

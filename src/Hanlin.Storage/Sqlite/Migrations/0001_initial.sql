@@ -86,6 +86,9 @@ CREATE TABLE ingestion_jobs (
     total_bytes   INTEGER NOT NULL CHECK (total_bytes >= 0),
     done_bytes    INTEGER NOT NULL DEFAULT 0 CHECK (done_bytes >= 0),
     current_file  TEXT,
+    -- 'host/pid/process-start-ticks' of the process running the job: on start, a running job is marked
+    -- interrupted only when that process is gone, so a CLI opened beside a live server leaves its jobs alone.
+    owner         TEXT    NOT NULL DEFAULT '',
     created_at    INTEGER NOT NULL,
     finished_at   INTEGER
 ) STRICT;
