@@ -1,0 +1,192 @@
+using Hanlin.Core.Errors;
+using Hanlin.Ingestion.Extraction;
+using UglyToad.PdfPig;
+using UglyToad.PdfPig.Exceptions;
+
+namespace Hanlin.Ingestion.Formats.Pdf;
+
+/// <summary>
+/// Extracts PDF text page by page in reading order (columns read one after another) with PdfPig's layout
+/// analysis: paragraphs, conservative headings, bulleted items and best-effort tables, with 1-based page
+/// numbers. Cleaning that needs page geometry happens here: running headers/footers and page numbers are
+/// dropped and words hyphenated at line ends are rejoined. Pages without a text layer are reported in
+/// <see cref="ExtractedDocument.PagesNeedingOcr"/>.
+/// </summary>
+public sealed class PdfExtractor : IDocumentExtractor
+{
+    /// <summary>Readers accept the header anywhere in the first KiB and the end marker in the last KiB.</summary>
+    private const int MarkerWindow = 1024;
+
+    private static readonly byte[] HeaderMarker = "%PDF-"u8.ToArray();
+    private static readonly byte[] EndMarker = "%%EOF"u8.ToArray();
+    private static readonly byte[] EncryptKey = "/Encrypt"u8.ToArray();
+
+    private static readonly ParsingOptions Options = new()
+    {
+        UseLenientParsing = true,
+        SkipMissingFonts = true,
+        ClipPaths = false,
+    };
+
+    /// <inheritdoc />
+    public IReadOnlyCollection<string> MediaTypes { get; } = [Core.Documents.MediaTypes.Pdf];
+
+    /// <inheritdoc />
+    /// <remarks>CPU-bound and synchronous; the returned task is already complete.</remarks>
+    public Task<ExtractedDocument> ExtractAsync(Stream content, ExtractionContext context, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(content);
+        ArgumentNullException.ThrowIfNull(context);
+        try
+        {
+            return Task.FromResult(Extract(content, context, cancellationToken));
+        }
+        catch (OperationCanceledException ex)
+        {
+            return Task.FromCanceled<ExtractedDocument>(ex.CancellationToken.IsCancellationRequested ? ex.CancellationToken : cancellationToken);
+        }
+        catch (HanlinException ex)
+        {
+            return Task.FromException<ExtractedDocument>(ex);
+        }
+    }
+
+    private static ExtractedDocument Extract(Stream content, ExtractionContext context, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        CheckEnvelope(content, context);
+        content.Position = 0;
+        try
+        {
+            using var document = PdfDocument.Open(content, Options);
+            var pageCount = document.NumberOfPages;
+            if (pageCount > context.Limits.MaxPages)
+            {
+                throw new HanlinException(
+                    ErrorCodes.FileTooLarge,
+                    $"'{context.FileName}' has {pageCount} pages, more than the limit of {context.Limits.MaxPages}.");
+            }
+
+            var layouts = new List<PdfPageLayout>(pageCount);
+            var pagesNeedingOcr = new List<int>();
+            for (var number = 1; number <= pageCount; number++)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var layout = PdfPageAnalyzer.Analyze(document.GetPage(number));
+                if (layout is null)
+                {
+                    pagesNeedingOcr.Add(number);
+                }
+                else
+                {
+                    layouts.Add(layout);
+                }
+            }
+
+            var cleaned = RunningHeaderFilter.Apply(layouts);
+            var assembler = new PdfBlockAssembler(HyphenationJoiner.FromPages(cleaned), PdfBlockAssembler.BodyFontSize(cleaned));
+            var blocks = new List<DocumentBlock>();
+            foreach (var page in cleaned)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                assembler.Assemble(page, blocks);
+            }
+
+            var title = document.Information.Title?.Trim();
+            return new ExtractedDocument(
+                Core.Documents.MediaTypes.Pdf,
+                string.IsNullOrEmpty(title) ? null : title,
+                blocks,
+                pageCount,
+                pagesNeedingOcr);
+        }
+        catch (HanlinException)
+        {
+            throw;
+        }
+        catch (OperationCanceledException)
+        {
+            throw;
+        }
+        catch (PdfDocumentEncryptedException ex)
+        {
+            throw Encrypted(context, ex);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // PdfPig reports failures with many exception types (format, IO, index, cast, ...). A failure on a
+            // file that declares encryption is almost always the encryption, so name that rather than corruption.
+            if (Contains(content, EncryptKey, 0, content.Length))
+            {
+                throw Encrypted(context, ex);
+            }
+
+            throw new HanlinException(ErrorCodes.CorruptFile, $"'{context.FileName}' is not a readable PDF: {ex.Message}", ex);
+        }
+    }
+
+    /// <summary>
+    /// Rejects what PdfPig's lenient parser would half-read: a file without the %PDF- header, and a truncated
+    /// one (no %%EOF in its last KiB), which would otherwise yield a silently partial document.
+    /// </summary>
+    private static void CheckEnvelope(Stream content, ExtractionContext context)
+    {
+        var length = content.Length;
+        if (length == 0)
+        {
+            throw new HanlinException(ErrorCodes.EmptyFile, $"'{context.FileName}' is empty.");
+        }
+
+        if (length > context.Limits.MaxFileBytes)
+        {
+            throw new HanlinException(
+                ErrorCodes.FileTooLarge,
+                $"'{context.FileName}' is {length} bytes, more than the limit of {context.Limits.MaxFileBytes}.");
+        }
+
+        if (!Contains(content, HeaderMarker, 0, Math.Min(length, MarkerWindow)))
+        {
+            throw new HanlinException(ErrorCodes.CorruptFile, $"'{context.FileName}' is not a PDF: it has no %PDF- header.");
+        }
+
+        if (!Contains(content, EndMarker, Math.Max(0, length - MarkerWindow), length))
+        {
+            throw new HanlinException(
+                ErrorCodes.CorruptFile,
+                $"'{context.FileName}' is a truncated or damaged PDF: it does not end with an %%EOF marker.");
+        }
+    }
+
+    private static HanlinException Encrypted(ExtractionContext context, Exception inner) =>
+        new(ErrorCodes.EncryptedFile, $"'{context.FileName}' is an encrypted PDF that cannot be opened without a password.", inner);
+
+    /// <summary>Whether <paramref name="needle"/> occurs in the stream between two offsets; reads in chunks.</summary>
+    private static bool Contains(Stream stream, byte[] needle, long from, long to)
+    {
+        const int ChunkSize = 64 * 1024;
+        var buffer = new byte[ChunkSize + needle.Length - 1];
+        stream.Position = from;
+        var carried = 0;
+        while (stream.Position < to)
+        {
+            var want = (int)Math.Min(ChunkSize, to - stream.Position);
+            var read = stream.ReadAtLeast(buffer.AsSpan(carried, want), want, throwOnEndOfStream: false);
+            if (read == 0)
+            {
+                break;
+            }
+
+            var window = buffer.AsSpan(0, carried + read);
+            if (window.IndexOf(needle) >= 0)
+            {
+                return true;
+            }
+
+            // Keep the tail so a needle split across two chunks is still found.
+            carried = Math.Min(needle.Length - 1, window.Length);
+            window[^carried..].CopyTo(buffer);
+        }
+
+        return false;
+    }
+}
