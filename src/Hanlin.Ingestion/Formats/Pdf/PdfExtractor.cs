@@ -17,6 +17,9 @@ public sealed class PdfExtractor : IDocumentExtractor
     /// <summary>Readers accept the header anywhere in the first KiB and the end marker in the last KiB.</summary>
     private const int MarkerWindow = 1024;
 
+    /// <summary>Pages whose words are held at once for parallel layout analysis; bounds memory on long files.</summary>
+    private const int BatchSize = 32;
+
     private static readonly byte[] HeaderMarker = "%PDF-"u8.ToArray();
     private static readonly byte[] EndMarker = "%%EOF"u8.ToArray();
     private static readonly byte[] EncryptKey = "/Encrypt"u8.ToArray();
@@ -69,19 +72,25 @@ public sealed class PdfExtractor : IDocumentExtractor
 
             var layouts = new List<PdfPageLayout>(pageCount);
             var pagesNeedingOcr = new List<int>();
+            var batch = new List<PdfPageWords>(BatchSize);
             for (var number = 1; number <= pageCount; number++)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                var layout = PdfPageAnalyzer.Analyze(document.GetPage(number));
-                if (layout is null)
+                var words = PdfPageAnalyzer.ReadWords(document.GetPage(number));
+                if (words is null)
                 {
                     pagesNeedingOcr.Add(number);
+                    continue;
                 }
-                else
+
+                batch.Add(words);
+                if (batch.Count == BatchSize)
                 {
-                    layouts.Add(layout);
+                    AnalyzeBatch(batch, layouts, cancellationToken);
                 }
             }
+
+            AnalyzeBatch(batch, layouts, cancellationToken);
 
             var cleaned = RunningHeaderFilter.Apply(layouts);
             var assembler = new PdfBlockAssembler(HyphenationJoiner.FromPages(cleaned), PdfBlockAssembler.BodyFontSize(cleaned));
@@ -123,6 +132,23 @@ public sealed class PdfExtractor : IDocumentExtractor
 
             throw new HanlinException(ErrorCodes.CorruptFile, $"'{context.FileName}' is not a readable PDF: {ex.Message}", ex);
         }
+    }
+
+    /// <summary>
+    /// Layout analysis is about three quarters of the work and needs only the page's words, so pages of a
+    /// batch are analysed in parallel while reading the document itself stays on one thread.
+    /// </summary>
+    private static void AnalyzeBatch(List<PdfPageWords> batch, List<PdfPageLayout> layouts, CancellationToken cancellationToken)
+    {
+        var results = new PdfPageLayout[batch.Count];
+        var options = new ParallelOptions
+        {
+            CancellationToken = cancellationToken,
+            MaxDegreeOfParallelism = Environment.ProcessorCount,
+        };
+        Parallel.For(0, batch.Count, options, i => results[i] = PdfPageAnalyzer.Analyze(batch[i]));
+        layouts.AddRange(results);
+        batch.Clear();
     }
 
     /// <summary>

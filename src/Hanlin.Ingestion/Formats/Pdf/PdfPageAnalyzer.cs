@@ -1,5 +1,4 @@
 using UglyToad.PdfPig.Content;
-using UglyToad.PdfPig.DocumentLayoutAnalysis;
 using UglyToad.PdfPig.DocumentLayoutAnalysis.PageSegmenter;
 using UglyToad.PdfPig.DocumentLayoutAnalysis.ReadingOrderDetector;
 
@@ -14,8 +13,8 @@ namespace Hanlin.Ingestion.Formats.Pdf;
 /// <remarks>
 /// The default word extractor is used rather than the nearest-neighbour one: on dense pages the latter
 /// costs as much as Docstrum itself (about 10 ms a page here) and gains little on PDFs that place words
-/// with spaces or gaps, which is nearly all of them. Docstrum runs on one thread because extraction
-/// already runs files in parallel and the project's machines have two cores.
+/// with spaces or gaps, which is nearly all of them. Docstrum runs on one thread per page; the extractor
+/// analyses pages in parallel instead, which is coarser-grained and so cheaper.
 /// </remarks>
 internal static class PdfPageAnalyzer
 {
@@ -24,12 +23,12 @@ internal static class PdfPageAnalyzer
         MaxDegreeOfParallelism = 1,
     });
 
-    /// <summary>Returns the page's layout, or null when the page has no text layer (a scan needing OCR).</summary>
-    public static PdfPageLayout? Analyze(Page page)
+    /// <summary>Reads the page's words, or returns null when the page has no text layer (a scan needing OCR).</summary>
+    /// <remarks>Touches the document, so it must run on one thread at a time.</remarks>
+    public static PdfPageWords? ReadWords(Page page)
     {
-        var letters = page.Letters;
         var hasText = false;
-        foreach (var letter in letters)
+        foreach (var letter in page.Letters)
         {
             if (!string.IsNullOrWhiteSpace(letter.Value))
             {
@@ -43,17 +42,38 @@ internal static class PdfPageAnalyzer
             return null;
         }
 
-        var words = page.GetWords().ToList();
+        var bounds = page.CropBox.Bounds;
+        return new PdfPageWords(page.Number, bounds.Bottom, bounds.Top, page.GetWords().ToList());
+    }
+
+    /// <summary>Lays out one page's words; pure computation, safe to run for several pages in parallel.</summary>
+    public static PdfPageLayout Analyze(PdfPageWords page)
+    {
+        IReadOnlyList<IReadOnlyList<PdfTextLine>> blocks;
+        try
+        {
+            blocks = AnalyzeLayout(page.Words);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException and not OutOfMemoryException)
+        {
+            // Layout analysis is heuristic code; a defect there on an odd page must not cost the page's text.
+            blocks = [LinesByBaseline(page.Words)];
+        }
+
+        return new PdfPageLayout(page.PageNumber, page.Bottom, page.Top, blocks);
+    }
+
+    private static List<IReadOnlyList<PdfTextLine>> AnalyzeLayout(IReadOnlyList<Word> words)
+    {
         var textBlocks = Segmenter.GetBlocks(words);
         var ordered = UnsupervisedReadingOrderDetector.Instance.Get(textBlocks);
-
         var blocks = new List<IReadOnlyList<PdfTextLine>>(textBlocks.Count);
         foreach (var block in ordered)
         {
             var lines = new List<PdfTextLine>(block.TextLines.Count);
             foreach (var line in block.TextLines)
             {
-                var converted = ToLine(line);
+                var converted = ToLine(line.Words);
                 if (converted is not null)
                 {
                     lines.Add(converted);
@@ -66,13 +86,46 @@ internal static class PdfPageAnalyzer
             }
         }
 
-        var bounds = page.CropBox.Bounds;
-        return new PdfPageLayout(page.Number, bounds.Bottom, bounds.Top, blocks);
+        return blocks;
     }
 
-    private static PdfTextLine? ToLine(TextLine line)
+    /// <summary>Fallback: words top to bottom, a new line wherever the baseline moves by half a word height.</summary>
+    private static List<PdfTextLine> LinesByBaseline(IReadOnlyList<Word> words)
     {
-        var text = line.Text.Trim();
+        var sorted = words
+            .Where(w => !string.IsNullOrWhiteSpace(w.Text))
+            .OrderByDescending(w => Math.Round(w.BoundingBox.Bottom))
+            .ThenBy(w => w.BoundingBox.Left)
+            .ToList();
+        var lines = new List<PdfTextLine>();
+        var current = new List<Word>();
+        foreach (var word in sorted)
+        {
+            if (current.Count > 0 && Math.Abs(current[0].BoundingBox.Bottom - word.BoundingBox.Bottom) > 0.5 * Math.Max(1, word.BoundingBox.Height))
+            {
+                AddLine(lines, current);
+                current.Clear();
+            }
+
+            current.Add(word);
+        }
+
+        AddLine(lines, current);
+        return lines;
+
+        static void AddLine(List<PdfTextLine> lines, List<Word> words)
+        {
+            if (ToLine(words) is { } line)
+            {
+                lines.Add(line);
+            }
+        }
+    }
+
+
+    private static PdfTextLine? ToLine(IReadOnlyList<Word> words)
+    {
+        var text = string.Join(' ', words.Select(w => w.Text.Trim()).Where(t => t.Length > 0));
         if (text.Length == 0)
         {
             return null;
@@ -80,8 +133,14 @@ internal static class PdfPageAnalyzer
 
         double sizeSum = 0;
         var letterCount = 0;
-        foreach (var word in line.Words)
+        double left = double.MaxValue, bottom = double.MaxValue, right = double.MinValue, top = double.MinValue;
+        foreach (var word in words)
         {
+            var box = word.BoundingBox;
+            left = Math.Min(left, Math.Min(box.Left, box.Right));
+            right = Math.Max(right, Math.Max(box.Left, box.Right));
+            bottom = Math.Min(bottom, Math.Min(box.Bottom, box.Top));
+            top = Math.Max(top, Math.Max(box.Bottom, box.Top));
             foreach (var letter in word.Letters)
             {
                 sizeSum += letter.PointSize;
@@ -89,15 +148,7 @@ internal static class PdfPageAnalyzer
             }
         }
 
-        var box = line.BoundingBox;
         var fontSize = letterCount == 0 ? 0 : sizeSum / letterCount;
-        return new PdfTextLine(
-            text,
-            Math.Min(box.Left, box.Right),
-            Math.Min(box.Bottom, box.Top),
-            Math.Max(box.Left, box.Right),
-            Math.Max(box.Bottom, box.Top),
-            fontSize,
-            line.Words.Count);
+        return new PdfTextLine(text, left, bottom, right, top, fontSize, words.Count);
     }
 }
