@@ -25,9 +25,14 @@ internal static class PdfTableDetector
             return [];
         }
 
+        // Vertical text (a side label, a stamp) is far taller than a text line and would glue rows together.
+        var medianHeight = lines.Select(l => l.Height).Order().ElementAt(lines.Count / 2);
+        lines.RemoveAll(l => l.Height > 3 * medianHeight);
+
         var rows = GroupRows(lines);
         var regions = new List<PdfTableRegion>();
         var start = 0;
+        var previousEnd = -1;
         while (start < rows.Count)
         {
             if (!IsTabular(rows[start]))
@@ -40,8 +45,7 @@ internal static class PdfTableDetector
             var lastTabular = start;
             for (var i = start + 1; i < rows.Count; i++)
             {
-                var gap = rows[i - 1].Min(l => l.Bottom) - rows[i].Max(l => l.Top);
-                if (gap > 3 * rows[i - 1].Max(l => l.Height))
+                if (Gap(rows[i - 1], rows[i]) > 3 * rows[i - 1].Max(l => l.Height))
                 {
                     break;
                 }
@@ -51,27 +55,49 @@ internal static class PdfTableDetector
                     tabularCount++;
                     lastTabular = i;
                 }
-                else if (rows[i].Count > 1 || rows[i][0].WordCount > MaxCellWords || i - lastTabular > 1)
+                else if (rows[i].Count > 1 || i - lastTabular > 2 || !IsContinuation(rows[i][0], rows[start]))
                 {
                     break;
                 }
             }
 
-            var end = lastTabular;
+            // Text wrapping in a later column of the last row still belongs to it.
+            var last = lastTabular;
+            while (last + 1 < rows.Count && last - lastTabular < 2 && rows[last + 1].Count == 1
+                && rows[last + 1][0].Left > rows[start][0].Right && Gap(rows[last], rows[last + 1]) <= rows[last].Max(l => l.Height))
+            {
+                last++;
+            }
+
             if (tabularCount >= MinTabularRows)
             {
-                var region = BuildRegion(rows.GetRange(start, end - start + 1));
+                // A header whose cells are too wordy to look tabular still heads the rows just below it.
+                var first = start > previousEnd + 1 && rows[start - 1].Count >= 2 && Gap(rows[start - 1], rows[start]) <= 2 * rows[start].Max(l => l.Height)
+                    ? start - 1
+                    : start;
+                var region = BuildRegion(rows.GetRange(first, last - first + 1));
                 if (region is not null)
                 {
                     regions.Add(region);
+                    previousEnd = last;
                 }
             }
 
-            start = end + 1;
+            start = last + 1;
         }
 
         return regions;
     }
+
+    private static double Gap(List<PdfTextLine> upper, List<PdfTextLine> lower) =>
+        upper.Min(l => l.Bottom) - lower.Max(l => l.Top);
+
+    /// <summary>
+    /// A lone line inside a table is wrapped cell text: a short label in the first column, or any text in a
+    /// later column (descriptions wrap there), but not a paragraph starting at the table's left edge.
+    /// </summary>
+    private static bool IsContinuation(PdfTextLine line, List<PdfTextLine> tabularRow) =>
+        line.WordCount <= MaxCellWords || line.Left > tabularRow[0].Right;
 
     /// <summary>Groups lines into rows, top to bottom, each row sorted left to right.</summary>
     private static List<List<PdfTextLine>> GroupRows(List<PdfTextLine> lines)
@@ -113,29 +139,42 @@ internal static class PdfTableDetector
 
         var numeric = 0;
         var maxWords = 0;
-        var prose = 0;
+        var lowerCaseStarts = 0;
+        var wordy = 0;
         for (var i = 0; i < row.Count; i++)
         {
+            var segment = row[i];
+
             // Overlapping segments are one line split by the analyser, not separate cells.
-            if (i > 0 && row[i].Left < row[i - 1].Right)
+            if (i > 0 && segment.Left < row[i - 1].Right)
             {
                 return false;
             }
 
-            maxWords = Math.Max(maxWords, row[i].WordCount);
-            if (row[i].WordCount >= 3 && char.IsLower(row[i].Text[0]))
-            {
-                prose++;
-            }
-
-            if (IsNumeric(row[i].Text))
+            maxWords = Math.Max(maxWords, segment.WordCount);
+            if (IsNumeric(segment.Text))
             {
                 numeric++;
             }
+            else if (segment.WordCount >= 5)
+            {
+                wordy++;
+            }
+
+            if (segment.WordCount >= 3 && char.IsLower(segment.Text[0]))
+            {
+                lowerCaseStarts++;
+            }
         }
 
-        // Lines of flowing prose mostly start in lower case; table cells rarely do.
-        return numeric >= 2 || (maxWords <= MaxCellWords && prose < 2);
+        // Several wordy segments side by side are columns of prose, and prose lines mostly start in lower
+        // case; table cells are short, numeric, or alone in being long.
+        if (numeric >= 2)
+        {
+            return true;
+        }
+
+        return wordy < 2 && lowerCaseStarts < 2 && (row.Count >= 3 || maxWords <= MaxCellWords);
     }
 
     private static bool IsNumeric(string text)
@@ -165,20 +204,52 @@ internal static class PdfTableDetector
             return null;
         }
 
-        var grid = new List<IReadOnlyList<string>>(rows.Count);
+        var grid = new List<string[]>(rows.Count);
         var consumed = new HashSet<PdfTextLine>(ReferenceEqualityComparer.Instance);
+        string? pendingLabel = null;
         foreach (var row in rows)
         {
-            var cells = new string[columns.Count];
-            Array.Fill(cells, string.Empty);
             foreach (var segment in row)
             {
-                var column = NearestColumn(columns, segment);
-                cells[column] = cells[column].Length == 0 ? segment.Text : cells[column] + " " + segment.Text;
                 consumed.Add(segment);
             }
 
+            if (row.Count == 1)
+            {
+                // Wrapped cell text: a label wrapping in the first column belongs to the row below (values sit
+                // on its last line); text wrapping in a later column continues the row above.
+                var column = NearestColumn(columns, row[0]);
+                if (column == 0 || grid.Count == 0)
+                {
+                    pendingLabel = pendingLabel is null ? row[0].Text : pendingLabel + " " + row[0].Text;
+                }
+                else
+                {
+                    Append(grid[^1], column, row[0].Text);
+                }
+
+                continue;
+            }
+
+            var cells = new string[columns.Count];
+            Array.Fill(cells, string.Empty);
+            if (pendingLabel is not null)
+            {
+                cells[0] = pendingLabel;
+                pendingLabel = null;
+            }
+
+            foreach (var segment in row)
+            {
+                Append(cells, NearestColumn(columns, segment), segment.Text);
+            }
+
             grid.Add(cells);
+        }
+
+        if (grid.Count < 2)
+        {
+            return null;
         }
 
         var table = new TableBlock(grid[0], grid.GetRange(1, grid.Count - 1));
@@ -220,6 +291,9 @@ internal static class PdfTableDetector
 
         return columns;
     }
+
+    private static void Append(string[] cells, int column, string text) =>
+        cells[column] = cells[column].Length == 0 ? text : cells[column] + " " + text;
 
     private static int NearestColumn(List<(double Left, double Right)> columns, PdfTextLine segment)
     {

@@ -182,6 +182,35 @@ public sealed class PdfExtractorTests
         Assert.Contains(rows, r => r[0].StartsWith("Burglary", StringComparison.Ordinal) && r.Contains("234,551"));
     }
 
+    [Fact]
+    public async Task A_real_expenditure_table_keeps_wrapped_descriptions_on_their_row()
+    {
+        var document = await ExtractShared("documents/us-gov-pdf/senate-expenditures.pdf");
+
+        // Either row may head its table: the detector takes each table's first row as the header.
+        var rows = document.Blocks.Where(b => b.Table is not null).SelectMany(b => b.Table!.Rows.Prepend(b.Table.Header)).ToList();
+        Assert.Contains(rows, r => r.SequenceEqual(["BAIN, J MATTHEW", "DISTRICT DIRECTOR", "37,499.96"]));
+        Assert.Contains(rows, r => r[0] == "DHAW20190001" && r.Contains("920.68")
+            && r.Contains("STAFF TRANSPORTATION AIRFARE FOR E JOHNSON KANSAS CITY TO WASHINGTON DC AND RETURN"));
+    }
+
+    [Fact]
+    public async Task Real_two_column_prose_is_not_taken_for_a_table()
+    {
+        var document = await ExtractShared("documents/us-gov-pdf/labor.pdf");
+
+        Assert.DoesNotContain(document.Blocks, b => b.Kind == BlockKind.Table);
+        Assert.Contains(document.Blocks, b => b.Kind == BlockKind.Heading && b.Text == "Industry employment and output projections to 2020");
+    }
+
+    [Fact]
+    public async Task Bare_page_numbers_are_dropped_even_in_a_short_document()
+    {
+        var document = await Extract(PdfFixtures.NumberedPages(2));
+
+        Assert.Equal(["First page body text.", "Second page body text."], document.Blocks.Select(b => b.Text));
+    }
+
     [Theory]
     [InlineData("documents/us-gov-pdf/labor.pdf")]
     [InlineData("documents/us-gov-pdf/senate-expenditures.pdf")]

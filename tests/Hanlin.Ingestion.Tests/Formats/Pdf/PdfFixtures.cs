@@ -59,6 +59,23 @@ internal static class PdfFixtures
         return builder.Build();
     }
 
+    /// <summary>Pages with one body line each, "- n -" at the top and a bare "n" at the bottom.</summary>
+    public static byte[] NumberedPages(int pageCount)
+    {
+        using var builder = new PdfDocumentBuilder();
+        var font = builder.AddStandard14Font(Standard14Font.Helvetica);
+        string[] bodies = ["First page body text.", "Second page body text.", "Third page body text."];
+        for (var n = 1; n <= pageCount; n++)
+        {
+            var page = builder.AddPage(PageWidth, PageHeight);
+            page.AddText(string.Create(CultureInfo.InvariantCulture, $"- {n} -"), 9, new PdfPoint(290, 810), font);
+            page.AddText(bodies[n - 1], 11, new PdfPoint(60, 700), font);
+            page.AddText(n.ToString(CultureInfo.InvariantCulture), 9, new PdfPoint(295, 30), font);
+        }
+
+        return builder.Build();
+    }
+
     /// <summary>One page with two columns of prose; every left-column line contains "alpha", every right one "omega".</summary>
     public static byte[] TwoColumns()
     {
