@@ -10,7 +10,9 @@ namespace Hanlin.Ingestion.Formats.Pdf;
 /// analysis: paragraphs, conservative headings, bulleted items and best-effort tables, with 1-based page
 /// numbers. Cleaning that needs page geometry happens here: running headers/footers and page numbers are
 /// dropped and words hyphenated at line ends are rejoined. Pages without a text layer are reported in
-/// <see cref="ExtractedDocument.PagesNeedingOcr"/>.
+/// <see cref="ExtractedDocument.PagesNeedingOcr"/>. A file encrypted with an empty user password (a
+/// permissions-only lock) opens and is read like any other; one that needs a password is
+/// <c>encrypted_file</c>.
 /// </summary>
 public sealed class PdfExtractor : IDocumentExtractor
 {
@@ -44,9 +46,13 @@ public sealed class PdfExtractor : IDocumentExtractor
         {
             return Task.FromResult(Extract(content, context, cancellationToken));
         }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return Task.FromCanceled<ExtractedDocument>(cancellationToken);
+        }
         catch (OperationCanceledException ex)
         {
-            return Task.FromCanceled<ExtractedDocument>(ex.CancellationToken.IsCancellationRequested ? ex.CancellationToken : cancellationToken);
+            return Task.FromException<ExtractedDocument>(ex);
         }
         catch (HanlinException ex)
         {

@@ -4,11 +4,13 @@ namespace Hanlin.Ingestion.Formats.Pdf;
 
 /// <summary>
 /// Best-effort table finder on the lines of one page. Lines are grouped into rows by vertical overlap; a
-/// row is tabular when it holds several horizontally separated short or numeric segments; a run of at
-/// least <see cref="MinTabularRows"/> such rows becomes a table whose columns are the merged x-intervals
-/// of its most common row shape. This keeps every number on the row of its label, which the reading-order
-/// pass (block by block, column by column) would tear apart. Body text in two columns is not a table
-/// because its segments are long lines of prose.
+/// row is tabular when it holds several horizontally separated segments that are short or numeric; a run
+/// of at least <see cref="MinTabularRows"/> such rows (with wrapped cell text between them) becomes a
+/// table whose columns are the merged x-intervals of its most common row shape, and whose first row is
+/// the header. This keeps every number on the row of its label, which the reading-order pass (block by
+/// block, column by column) would tear apart. Prose in columns is not a table: its rows hold two or more
+/// wordy segments, mostly starting in lower case. Ruling lines are not used; cells spanning columns land
+/// in the column they overlap most.
 /// </summary>
 internal static class PdfTableDetector
 {
