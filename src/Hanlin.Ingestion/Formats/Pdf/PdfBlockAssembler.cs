@@ -146,7 +146,7 @@ internal sealed partial class PdfBlockAssembler
         {
             state.Output.Add(new DocumentBlock(BlockKind.ListItem, text, state.PageNumber));
         }
-        else if (HeadingLevel(lines.Count, text, fontSize) is var level and > 0)
+        else if (lines.TrueForAll(IsHorizontal) && HeadingLevel(lines.Count, text, fontSize) is var level and > 0)
         {
             state.Output.Add(new DocumentBlock(BlockKind.Heading, text, state.PageNumber, HeadingLevel: level));
         }
@@ -168,6 +168,9 @@ internal sealed partial class PdfBlockAssembler
 
         state.Marker = null;
     }
+
+    // Vertical text (a side label) measures tall and often large; it is never a heading of the flow.
+    private static bool IsHorizontal(PdfTextLine line) => line.Right - line.Left >= line.Top - line.Bottom;
 
     private static bool IsMarker(string text) =>
         (text.Length == 1 && StartsWithBullet(text)) || Enumerator().IsMatch(text);
