@@ -62,6 +62,14 @@ public sealed class PdfExtractorTests
     }
 
     [Fact]
+    public async Task A_compound_the_document_hyphenates_inside_a_line_keeps_its_hyphen_at_a_line_end()
+    {
+        var document = await Extract(PdfFixtures.Report(3));
+
+        Assert.Contains(document.Blocks, b => b.Page == 3 && b.Text.Contains("of the quarter well-known to everyone", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task A_two_column_page_reads_the_left_column_before_the_right()
     {
         var document = await Extract(PdfFixtures.TwoColumns());

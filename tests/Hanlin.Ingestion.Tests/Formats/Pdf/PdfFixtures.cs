@@ -16,7 +16,8 @@ internal static class PdfFixtures
     /// <summary>
     /// A report of <paramref name="pageCount"/> pages, each with the running header "Hanlin Quarterly Report",
     /// the footer "Page n of N", an 18 pt heading "Section n" and 10 pt body text. Page 1 breaks
-    /// "pharma-cokinetics" and "COVID-19" across lines and uses "well-known" inside a line.
+    /// "pharma-cokinetics" and "COVID-19" across lines and uses "well-known" inside a line; page 3 breaks
+    /// "well-known" across lines.
     /// </summary>
     public static byte[] Report(int pageCount, string? title = null)
     {
@@ -48,6 +49,11 @@ internal static class PdfFixtures
                     "language, with enough words on every line to look like ordinary prose written",
                     "by a person who reports on clinical operations for the board of directors.",
                 ];
+            if (n == 3)
+            {
+                lines = [.. lines, "The board called the outcome of the quarter well-", "known to everyone and asked for more detail."];
+            }
+
             var y = 710.0;
             foreach (var line in lines)
             {
