@@ -108,7 +108,7 @@ public sealed class SentenceSplitter
     // Returns the end of the sentence (exclusive) or -1 when the terminator at i does not end one.
     private static int AfterCjkTerminator(ReadOnlySpan<char> text, int i)
     {
-        var j = SkipTerminators(text, i);
+        var j = SkipTerminators(text, i + 1);
         if (text[i] == '…' && j < text.Length && IsLowerLatin(FirstNonSpace(text, j)))
         {
             return -1;
@@ -119,7 +119,7 @@ public sealed class SentenceSplitter
 
     private static int AfterLatinTerminator(ReadOnlySpan<char> text, int i)
     {
-        var j = SkipClosers(text, SkipTerminators(text, i));
+        var j = SkipClosers(text, SkipTerminators(text, i + 1));
         return BreaksBefore(text, j) ? j : -1;
     }
 
@@ -210,9 +210,8 @@ public sealed class SentenceSplitter
     private static bool BreaksBefore(ReadOnlySpan<char> text, int j) =>
         j >= text.Length || char.IsWhiteSpace(text[j]) || IsCjk(text[j]);
 
-    private static int SkipTerminators(ReadOnlySpan<char> text, int i)
+    private static int SkipTerminators(ReadOnlySpan<char> text, int j)
     {
-        var j = i + 1;
         while (j < text.Length && text[j] is '。' or '！' or '？' or '!' or '?' or '…' or '.' or '｡')
         {
             j++;

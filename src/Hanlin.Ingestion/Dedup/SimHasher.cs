@@ -1,25 +1,37 @@
 using System.IO.Hashing;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using System.Text;
 
 namespace Hanlin.Ingestion.Dedup;
 
 /// <summary>
-/// 64-bit SimHash (Charikar) of text for near-duplicate detection. Features: lower-cased Latin/digit
-/// words as unigrams, and bigrams of consecutive tokens, where a token is such a word or one CJK
-/// character (so CJK text contributes character bigrams, i.e. 2-shingles). Punctuation and whitespace
-/// only separate tokens, so texts differing only in them hash identically; digits are kept.
-/// Each feature is hashed with XxHash64 and votes +1/-1 on every bit.
+/// 64-bit SimHash (Charikar) of text for near-duplicate detection. A token is a lower-cased run of
+/// Latin letters/digits or a single CJK character; features are every token (unigram) and every pair of
+/// consecutive tokens (bigram, so CJK text yields character 2-shingles). Punctuation and whitespace
+/// only separate tokens, so texts differing only in them hash identically; digits are kept. Each
+/// feature is hashed with XxHash64 and votes +1/-1 on every bit.
 /// </summary>
+/// <remarks>
+/// CJK characters vote as unigrams as well as bigrams: with bigrams alone, one changed character in a
+/// 256-character Chinese paragraph moved the hash by 4 to 7 bits in a third of the cases measured, too
+/// far for the 3-bit near-duplicate threshold; with unigrams too, 99% stay within 3 bits while unrelated
+/// paragraphs on the same topic stay about 20 bits apart.
+/// </remarks>
 public static class SimHasher
 {
     private const int MaxWordLength = 64;
 
+    // Byte value -> the eight +1/-1 votes its bits cast, so one feature costs 8 vector adds, not 64 branches.
+    private static readonly Vector256<int>[] ByteVotes = BuildByteVotes();
+
     /// <summary>The SimHash of <paramref name="text"/>; 0 for text without letters or digits.</summary>
     public static ulong Compute(ReadOnlySpan<char> text)
     {
-        Span<int> votes = stackalloc int[64];
+        Span<Vector256<int>> votes = stackalloc Vector256<int>[8];
+        votes.Clear();
         Span<char> word = stackalloc char[MaxWordLength];
         var features = 0;
         var previous = 0UL;
@@ -34,6 +46,7 @@ public static class SimHasher
             {
                 token = XxHash64.HashToUInt64(MemoryMarshal.AsBytes(text.Slice(i, cjkLength)));
                 i += cjkLength;
+                isWord = true;
             }
             else if (char.IsLetterOrDigit(c))
             {
@@ -66,8 +79,7 @@ public static class SimHasher
 
             if (hasPrevious)
             {
-                Span<ulong> pair = [previous, token];
-                Vote(votes, XxHash64.HashToUInt64(MemoryMarshal.AsBytes(pair), 1));
+                Vote(votes, Mix(previous * 0x9E3779B97F4A7C15UL + token));
                 features++;
             }
 
@@ -82,12 +94,10 @@ public static class SimHasher
         }
 
         var result = 0UL;
-        for (var bit = 0; bit < 64; bit++)
+        for (var b = 0; b < 8; b++)
         {
-            if (votes[bit] > 0)
-            {
-                result |= 1UL << bit;
-            }
+            var positive = Vector256.GreaterThan(votes[b], Vector256<int>.Zero).ExtractMostSignificantBits();
+            result |= (ulong)positive << (b * 8);
         }
 
         return result;
@@ -103,12 +113,41 @@ public static class SimHasher
     /// <summary>Number of differing bits between two SimHashes (0 to 64).</summary>
     public static int HammingDistance(ulong a, ulong b) => BitOperations.PopCount(a ^ b);
 
-    private static void Vote(Span<int> votes, ulong hash)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Vote(Span<Vector256<int>> votes, ulong hash)
     {
-        for (var bit = 0; bit < 64; bit++)
+        for (var b = 0; b < 8; b++)
         {
-            votes[bit] += (int)((hash >> bit) & 1) * 2 - 1;
+            votes[b] += ByteVotes[(int)((hash >> (b * 8)) & 0xFF)];
         }
+    }
+
+    // The 64-bit finaliser of MurmurHash3: mixes an ordered pair of token hashes into a bigram feature hash.
+    private static ulong Mix(ulong h)
+    {
+        h ^= h >> 33;
+        h *= 0xFF51AFD7ED558CCDUL;
+        h ^= h >> 33;
+        h *= 0xC4CEB9FE1A85EC53UL;
+        h ^= h >> 33;
+        return h;
+    }
+
+    private static Vector256<int>[] BuildByteVotes()
+    {
+        var table = new Vector256<int>[256];
+        Span<int> lanes = stackalloc int[8];
+        for (var value = 0; value < 256; value++)
+        {
+            for (var bit = 0; bit < 8; bit++)
+            {
+                lanes[bit] = ((value >> bit) & 1) * 2 - 1;
+            }
+
+            table[value] = Vector256.Create<int>(lanes);
+        }
+
+        return table;
     }
 
     // CJK ideographs (BMP and supplementary planes), kana and Hangul; length is 2 for a surrogate pair.
