@@ -6,8 +6,11 @@ namespace Hanlin.Ingestion.Chunking;
 
 /// <summary>
 /// Chunks one <see cref="DocumentSection"/>. Units (heading, sentences, whole lists and tables, list
-/// items) are packed greedily by their summed token counts; each chunk is then counted exactly once and
-/// trimmed by whole units if boundary effects pushed it past <see cref="ChunkingOptions.MaxTokens"/>.
+/// items) are packed greedily by their summed token estimates; each chunk is then counted exactly once
+/// and trimmed by whole units if it came out past <see cref="ChunkingOptions.MaxTokens"/>. Tokenising
+/// is the bulk of the cost, so each character is tokenised about once: units are estimated
+/// (<see cref="TokenEstimator"/> scaled by a factor that learns from every exact chunk count), and only
+/// units that could exceed a limit on their own, or that would be repeated as overlap, are counted.
 /// One instance per section and call; not thread-safe.
 /// </summary>
 internal sealed class SectionChunker
@@ -21,10 +24,16 @@ internal sealed class SectionChunker
     private readonly List<ChunkDraft> _output = [];
     private readonly List<ChunkUnit> _current = [];
     private readonly List<TextSpan> _sentences = [];
+    private readonly int _countAbove;
     private int _currentTokens;
+    private double _factor;
 
-    public SectionChunker(NormalizedDocument document, DocumentSection section, ChunkingOptions options, TokenCounter tokens, SentenceSplitter splitter)
+    public SectionChunker(NormalizedDocument document, DocumentSection section, ChunkingOptions options, TokenCounter tokens, SentenceSplitter splitter, double estimateFactor)
     {
+        _factor = estimateFactor;
+
+        // An estimate this far below MaxTokens cannot hide a unit over MaxTokens; above it, count.
+        _countAbove = options.MaxTokens / 3;
         _text = document.Text;
         _blocks = document.Blocks;
         _section = section;
@@ -83,8 +92,8 @@ internal sealed class SectionChunker
             return;
         }
 
-        var tokens = _tokens.Count(_text.AsSpan(start, end - start));
-        var unit = new ChunkUnit(start, end, tokens, MinPage(first.Page, last.Page), MaxPage(first.Page, last.Page), ChunkUnitKind.Heading);
+        var tokens = Measure(start, end, out var exact);
+        var unit = new ChunkUnit(start, end, tokens, MinPage(first.Page, last.Page), MaxPage(first.Page, last.Page), ChunkUnitKind.Heading, exact);
         if (tokens <= _options.MaxTokens)
         {
             _current.Add(unit);
@@ -102,8 +111,8 @@ internal sealed class SectionChunker
         _splitter.Split(_text.AsSpan(start, end - start), start, _sentences);
         foreach (var sentence in _sentences)
         {
-            var tokens = _tokens.Count(_text.AsSpan(sentence.Start, sentence.Length));
-            var unit = new ChunkUnit(sentence.Start, sentence.End, tokens, page, page, kind);
+            var tokens = Measure(sentence.Start, sentence.End, out var exact);
+            var unit = new ChunkUnit(sentence.Start, sentence.End, tokens, page, page, kind, exact);
             if (tokens <= _options.MaxTokens)
             {
                 add(unit);
@@ -133,19 +142,20 @@ internal sealed class SectionChunker
 
             var rest = _text.AsSpan(position, unit.End - position);
             var length = _tokens.PrefixLengthWithin(rest, _options.TargetTokens, out var tokens);
-            if (length == 0)
+            var forced = length == 0;
+            if (forced)
             {
                 // One character that alone encodes to more tokens than the budget cannot be cut further.
                 length = char.IsHighSurrogate(rest[0]) && rest.Length > 1 ? 2 : 1;
             }
 
             var (start, end) = Trim(position, position + length);
-            if (length == 0 || end != position + length)
+            if (forced || end != position + length)
             {
                 tokens = _tokens.Count(_text.AsSpan(start, end - start));
             }
 
-            add(unit with { Start = start, End = end, Tokens = tokens, Kind = kind });
+            add(unit with { Start = start, End = end, Tokens = tokens, Kind = kind, Exact = true });
             position += length;
         }
     }
@@ -198,10 +208,11 @@ internal sealed class SectionChunker
             return;
         }
 
-        var tokens = _tokens.Count(_text.AsSpan(start, end - start));
+        var tokens = Measure(start, end, out var exact);
         if (tokens <= _options.MaxTokens)
         {
-            AddAtomic(new ChunkUnit(start, end, tokens, PageRange(firstBlock, endBlock).First, PageRange(firstBlock, endBlock).Last, ChunkUnitKind.List));
+            var (firstPage, lastPage) = PageRange(firstBlock, endBlock);
+            AddAtomic(new ChunkUnit(start, end, tokens, firstPage, lastPage, ChunkUnitKind.List, exact));
             return;
         }
 
@@ -220,10 +231,10 @@ internal sealed class SectionChunker
                 continue;
             }
 
-            var itemTokens = _tokens.Count(_text.AsSpan(itemStart, itemEnd - itemStart));
+            var itemTokens = Measure(itemStart, itemEnd, out var itemExact);
             if (itemTokens <= _options.MaxTokens)
             {
-                AddListItem(new ChunkUnit(itemStart, itemEnd, itemTokens, item.Page, item.Page, ChunkUnitKind.ListItem));
+                AddListItem(new ChunkUnit(itemStart, itemEnd, itemTokens, item.Page, item.Page, ChunkUnitKind.ListItem, itemExact));
             }
             else
             {
@@ -242,17 +253,17 @@ internal sealed class SectionChunker
             return;
         }
 
-        var tokens = _tokens.Count(_text.AsSpan(start, end - start));
+        var tokens = Measure(start, end, out var exact);
         if (tokens <= _options.MaxTokens)
         {
-            AddAtomic(new ChunkUnit(start, end, tokens, block.Page, block.Page, ChunkUnitKind.Table));
+            AddAtomic(new ChunkUnit(start, end, tokens, block.Page, block.Page, ChunkUnitKind.Table, exact));
             return;
         }
 
         ChunkUnit? heading = null;
         if (OnlyHeadings)
         {
-            heading = new ChunkUnit(_current[0].Start, _current[^1].End, _currentTokens, _current[0].FirstPage, _current[^1].LastPage, ChunkUnitKind.Heading);
+            heading = new ChunkUnit(_current[0].Start, _current[^1].End, _currentTokens, _current[0].FirstPage, _current[^1].LastPage, ChunkUnitKind.Heading, Exact: false);
             _current.Clear();
             _currentTokens = 0;
         }
@@ -276,7 +287,7 @@ internal sealed class SectionChunker
         int count;
         while (true)
         {
-            count = take == 1
+            count = take == 1 && _current[0].Exact
                 ? _current[0].Tokens
                 : _tokens.Count(_text.AsSpan(_current[0].Start, _current[take - 1].End - _current[0].Start));
             if (count <= _options.MaxTokens || take == 1)
@@ -287,40 +298,110 @@ internal sealed class SectionChunker
             take--;
         }
 
-        Emit(take, count);
         var leftover = _current.GetRange(take, _current.Count - take);
+        if (count > _options.MaxTokens)
+        {
+            // A single unit the estimate let through is over MaxTokens: cut it by tokens instead.
+            var oversize = _current[0];
+            _current.Clear();
+            _currentTokens = 0;
+            AddTokenPieces(oversize, oversize.Kind == ChunkUnitKind.List ? ChunkUnitKind.ListItem : oversize.Kind, AddByKind);
+            ReAdd(leftover);
+            return;
+        }
+
+        Learn(take, count);
+        Emit(take, count);
         var overlapStart = take;
         if ((continuesWithSentence || (leftover.Count > 0 && leftover[0].Kind == ChunkUnitKind.Sentence)) && _options.OverlapTokens > 0)
         {
             var next = leftover.Count > 0 ? leftover.Sum(u => u.Tokens) : nextTokens;
             var overlap = 0;
-            while (overlapStart > 1
-                && _current[overlapStart - 1].Kind == ChunkUnitKind.Sentence
-                && overlap + _current[overlapStart - 1].Tokens <= _options.OverlapTokens
-                && overlap + _current[overlapStart - 1].Tokens + next <= _options.TargetTokens)
+            while (overlapStart > 1 && _current[overlapStart - 1].Kind == ChunkUnitKind.Sentence)
             {
+                var candidate = CountExactly(overlapStart - 1);
+                if (overlap + candidate > _options.OverlapTokens || overlap + candidate + next > _options.TargetTokens)
+                {
+                    break;
+                }
+
                 overlapStart--;
-                overlap += _current[overlapStart].Tokens;
+                overlap += candidate;
             }
         }
 
         _current.RemoveRange(0, overlapStart);
         _current.RemoveRange(_current.Count - leftover.Count, leftover.Count);
         _currentTokens = _current.Sum(u => u.Tokens);
-        foreach (var unit in leftover)
+        ReAdd(leftover);
+    }
+
+    private void ReAdd(List<ChunkUnit> units)
+    {
+        foreach (var unit in units)
         {
-            switch (unit.Kind)
+            AddByKind(unit);
+        }
+    }
+
+    private void AddByKind(ChunkUnit unit)
+    {
+        switch (unit.Kind)
+        {
+            case ChunkUnitKind.ListItem:
+                AddListItem(unit);
+                break;
+            case ChunkUnitKind.List or ChunkUnitKind.Table:
+                AddAtomic(unit);
+                break;
+            default:
+                AddFlow(unit);
+                break;
+        }
+    }
+
+    // Overlap promises at most OverlapTokens, so the sentences it repeats are counted, not estimated.
+    private int CountExactly(int index)
+    {
+        var unit = _current[index];
+        if (!unit.Exact)
+        {
+            unit = unit with { Tokens = _tokens.Count(_text.AsSpan(unit.Start, unit.End - unit.Start)), Exact = true };
+            _current[index] = unit;
+        }
+
+        return unit.Tokens;
+    }
+
+    private int Measure(int start, int end, out bool exact)
+    {
+        var span = _text.AsSpan(start, end - start);
+        var estimate = (int)Math.Ceiling(TokenEstimator.Estimate(span) * _factor);
+        exact = estimate > _countAbove;
+        return exact ? _tokens.Count(span) : estimate;
+    }
+
+    // Moves the estimate factor towards what this chunk's exact count says, damped against outliers.
+    private void Learn(int take, int count)
+    {
+        var estimated = 0;
+        var exact = 0;
+        for (var i = 0; i < take; i++)
+        {
+            if (_current[i].Exact)
             {
-                case ChunkUnitKind.ListItem:
-                    AddListItem(unit);
-                    break;
-                case ChunkUnitKind.List or ChunkUnitKind.Table:
-                    AddAtomic(unit);
-                    break;
-                default:
-                    AddFlow(unit);
-                    break;
+                exact += _current[i].Tokens;
             }
+            else
+            {
+                estimated += _current[i].Tokens;
+            }
+        }
+
+        if (estimated >= 32)
+        {
+            var ratio = Math.Clamp((count - exact) / (double)estimated, 0.5, 2.0);
+            _factor *= 1 + (0.3 * (ratio - 1));
         }
     }
 

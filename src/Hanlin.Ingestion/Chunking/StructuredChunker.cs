@@ -25,6 +25,9 @@ public sealed class StructuredChunker
     // Below this many characters, running sections on the thread pool costs more than it saves.
     private const int ParallelThresholdChars = 256 * 1024;
 
+    // Characters of the document tokenised up front to scale the token estimate to its script mix.
+    private const int CalibrationChars = 8 * 1024;
+
     private readonly TokenCounter _tokens;
     private readonly SentenceSplitter _splitter;
 
@@ -55,16 +58,17 @@ public sealed class StructuredChunker
         ValidateBlocks(document);
 
         var sections = FindSections(document.Blocks);
+        var factor = CalibrateEstimate(document.Text);
         var perSection = new IReadOnlyList<ChunkDraft>[sections.Count];
         if (document.Text.Length >= ParallelThresholdChars && sections.Count > 1)
         {
-            Parallel.For(0, sections.Count, i => perSection[i] = new SectionChunker(document, sections[i], options, _tokens, _splitter).Run());
+            Parallel.For(0, sections.Count, i => perSection[i] = new SectionChunker(document, sections[i], options, _tokens, _splitter, factor).Run());
         }
         else
         {
             for (var i = 0; i < sections.Count; i++)
             {
-                perSection[i] = new SectionChunker(document, sections[i], options, _tokens, _splitter).Run();
+                perSection[i] = new SectionChunker(document, sections[i], options, _tokens, _splitter, factor).Run();
             }
         }
 
@@ -78,6 +82,13 @@ public sealed class StructuredChunker
         }
 
         return chunks;
+    }
+
+    private double CalibrateEstimate(string text)
+    {
+        var sample = text.AsSpan(0, Math.Min(text.Length, CalibrationChars));
+        var estimate = TokenEstimator.Estimate(sample);
+        return estimate < 64 ? 1.0 : Math.Clamp(_tokens.Count(sample) / estimate, 0.5, 2.0);
     }
 
     private static List<DocumentSection> FindSections(IReadOnlyList<NormalizedBlock> blocks)
