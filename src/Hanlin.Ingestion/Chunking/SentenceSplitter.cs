@@ -23,7 +23,7 @@ public sealed class SentenceSplitter
         "no", "nos", "fig", "figs", "tab", "eq", "eqs", "ref", "refs", "vol", "vols", "ch", "chap", "sec",
         "p", "pp", "para", "art", "ed", "eds", "op", "inc", "ltd", "co", "corp", "dept", "univ", "est",
         "u.s", "u.k", "u.n", "e.u", "a.m", "p.m", "ph.d", "m.d", "b.sc", "m.sc", "jan", "feb", "mar", "apr",
-        "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "min", "max", "avg", "tel",
+        "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "tel",
     }.ToFrozenSet(StringComparer.Ordinal);
 
     /// <summary>Sentence spans of <paramref name="text"/>, relative to its start.</summary>

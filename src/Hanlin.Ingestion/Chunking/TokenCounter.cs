@@ -6,7 +6,7 @@ namespace Hanlin.Ingestion.Chunking;
 /// <summary>
 /// Counts tokens of the chunking tokenizer, cl100k_base, whose vocabulary ships embedded in the
 /// Microsoft.ML.Tokenizers.Data.Cl100kBase package (nothing is downloaded). Loading the vocabulary
-/// takes a few hundred milliseconds, so create one instance per process (or use <see cref="Default"/>);
+/// is expensive (100k merges), so create one instance per process (or use <see cref="Default"/>);
 /// every member is safe to call from several threads at once.
 /// </summary>
 public sealed class TokenCounter
