@@ -230,7 +230,7 @@ public sealed class StructuredChunkerTests
     }
 
     [Fact]
-    public void A_large_document_chunked_in_parallel_equals_its_sections_chunked_alone()
+    public void A_large_document_chunked_in_parallel_gives_the_same_chunks_as_its_opening_part_chunked_sequentially()
     {
         var document = MixedDocument(seed: 5, sections: 400);
         Assert.True(document.Text.Length > 256 * 1024, "the document must be large enough to take the parallel path");
@@ -239,9 +239,13 @@ public sealed class StructuredChunkerTests
         var whole = _chunker.Chunk(document, options);
 
         AssertInvariants(document, whole, options);
-        var firstSection = new NormalizedDocument(document.MediaType, document.Title, document.Text, document.Blocks.TakeWhile((b, i) => i == 0 || b.Kind != BlockKind.Heading || b.HeadingLevel > 1).ToArray(), document.PageCount, []);
-        var alone = _chunker.Chunk(firstSection, options);
+        var blocks = document.Blocks;
+        var cut = Enumerable.Range(1, blocks.Count - 1).First(i => blocks[i].Kind == BlockKind.Heading && blocks[i].HeadingLevel == 1 && blocks[i].Start > 20_000);
+        var opening = new NormalizedDocument(document.MediaType, document.Title, document.Text[..blocks[cut - 1].End], blocks.Take(cut).ToArray(), document.PageCount, []);
+        Assert.True(opening.Text.Length < 256 * 1024, "the opening part must be small enough to take the sequential path");
+        var alone = _chunker.Chunk(opening, options);
         Assert.Equal(alone, whole.Take(alone.Count));
+        Assert.True(whole[alone.Count].CharStart >= blocks[cut].Start);
     }
 
     [Fact]
