@@ -22,6 +22,10 @@ internal static class CjkCharacters
         _ => false,
     };
 
+    /// <summary>CJK symbols and punctuation (U+3000 block, minus the iteration marks 々〆〇) and the kept full-width punctuation.</summary>
+    public static bool IsCjkPunctuation(char c) => c is (>= '\u3001' and <= '\u3004') or (>= '\u3008' and <= '\u3020') or (>= '\u3030' and <= '\u303F')
+        or (>= '\uFF01' and <= '\uFF0F') or (>= '\uFF1A' and <= '\uFF20') or (>= '\uFF3B' and <= '\uFF40') or (>= '\uFF5B' and <= '\uFF65');
+
     /// <summary>Code point of the character at <paramref name="index"/>, combining a surrogate pair.</summary>
     public static int CodePointAt(ReadOnlySpan<char> text, int index) =>
         char.IsHighSurrogate(text[index]) && index + 1 < text.Length && char.IsLowSurrogate(text[index + 1])

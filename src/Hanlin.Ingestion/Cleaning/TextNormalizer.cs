@@ -44,12 +44,13 @@ public static class TextNormalizer
     /// <summary>Appends the cleaned form of <paramref name="text"/> to <paramref name="sb"/>; appends nothing when it cleans to empty.</summary>
     internal static void Append(StringBuilder sb, string text, bool singleLine)
     {
-        var source = text.IsNormalized(NormalizationForm.FormC) ? text : text.Normalize(NormalizationForm.FormC);
+        var source = ToNfc(text);
         var span = source.AsSpan();
         var baseLength = sb.Length;
         var pendingSpace = false;
         var pendingNewlines = 0;
         var lastCjk = false;
+        var lastCjkPunctuation = false;
 
         for (var i = 0; i < span.Length; i++)
         {
@@ -109,9 +110,10 @@ public static class TextNormalizer
                     if (char.IsHighSurrogate(c) && i + 1 < span.Length && char.IsLowSurrogate(span[i + 1]))
                     {
                         var codePoint = char.ConvertToUtf32(c, span[i + 1]);
-                        FlushPending(sb, baseLength, CjkCharacters.IsCjk(codePoint), lastCjk, ref pendingSpace, ref pendingNewlines);
+                        FlushPending(sb, baseLength, (CjkCharacters.IsCjk(codePoint) && lastCjk) || lastCjkPunctuation, ref pendingSpace, ref pendingNewlines);
                         sb.Append(c).Append(span[i + 1]);
                         lastCjk = CjkCharacters.IsCjk(codePoint);
+                        lastCjkPunctuation = false;
                         i++;
                         continue;
                     }
@@ -124,11 +126,14 @@ public static class TextNormalizer
 
             if (pendingSpace || pendingNewlines > 0)
             {
-                FlushPending(sb, baseLength, cjk, lastCjk, ref pendingSpace, ref pendingNewlines);
+                // A space touching CJK punctuation goes too ("100 mg ，" → "100 mg，", "（ Aspirin ）" → "（Aspirin）").
+                var punctuation = cjk && CjkCharacters.IsCjkPunctuation(c);
+                FlushPending(sb, baseLength, (cjk && lastCjk) || punctuation || lastCjkPunctuation, ref pendingSpace, ref pendingNewlines);
             }
 
             sb.Append(c);
             lastCjk = cjk;
+            lastCjkPunctuation = cjk && CjkCharacters.IsCjkPunctuation(c);
         }
     }
 
@@ -145,7 +150,7 @@ public static class TextNormalizer
         pendingNewlines++;
     }
 
-    private static void FlushPending(StringBuilder sb, int baseLength, bool cjk, bool lastCjk, ref bool pendingSpace, ref int pendingNewlines)
+    private static void FlushPending(StringBuilder sb, int baseLength, bool dropSpace, ref bool pendingSpace, ref int pendingNewlines)
     {
         if (sb.Length > baseLength)
         {
@@ -153,7 +158,7 @@ public static class TextNormalizer
             {
                 sb.Append('\n', Math.Min(pendingNewlines, 2));
             }
-            else if (pendingSpace && !(cjk && lastCjk))
+            else if (pendingSpace && !dropSpace)
             {
                 sb.Append(' ');
             }
@@ -161,6 +166,32 @@ public static class TextNormalizer
 
         pendingSpace = false;
         pendingNewlines = 0;
+    }
+
+    // NFC throws on unpaired surrogates; they are replaced with U+FFFD first (rare: broken extractor output).
+    private static string ToNfc(string text)
+    {
+        try
+        {
+            return text.IsNormalized(NormalizationForm.FormC) ? text : text.Normalize(NormalizationForm.FormC);
+        }
+        catch (ArgumentException)
+        {
+            var chars = text.ToCharArray();
+            for (var i = 0; i < chars.Length; i++)
+            {
+                if (char.IsHighSurrogate(chars[i]) && i + 1 < chars.Length && char.IsLowSurrogate(chars[i + 1]))
+                {
+                    i++;
+                }
+                else if (char.IsSurrogate(chars[i]))
+                {
+                    chars[i] = '\uFFFD';
+                }
+            }
+
+            return new string(chars).Normalize(NormalizationForm.FormC);
+        }
     }
 
     private static bool IsSpace(char c) => c is '\u00A0' or '\u1680' or (>= '\u2000' and <= '\u200A') or '\u202F' or '\u205F' or '\u3000';

@@ -11,7 +11,7 @@ public static class MarkdownTableRenderer
         ArgumentNullException.ThrowIfNull(rows);
         var sb = new StringBuilder();
         AppendRow(sb, header);
-        sb.Append('|');
+        sb.Append("\n|");
         for (var i = 0; i < header.Count; i++)
         {
             sb.Append(" --- |");

@@ -69,7 +69,14 @@ public static class TextDecoder
             }
 
             content.Position = start;
-            return IsValidUtf8(content) ? Utf8 : DetectLegacy(sample, isWhole);
+            var invalidRegion = FindInvalidUtf8Region(content);
+            if (invalidRegion is null)
+            {
+                return LooksLikeMisreadGbk(sample) ? GetEncoding("GB18030")! : Utf8;
+            }
+
+            // The head may be all ASCII with the first non-UTF-8 bytes far behind; detect on those bytes.
+            return DetectLegacy(sample.AsSpan().ContainsAnyInRange((byte)0x80, (byte)0xFF) ? sample : invalidRegion, isWhole);
         }
         finally
         {
@@ -94,7 +101,13 @@ public static class TextDecoder
             return utf16;
         }
 
-        return IsValidUtf8(sample, isWhole) ? Utf8 : DetectLegacy(sample, isWhole);
+        if (IsValidUtf8(sample, isWhole))
+        {
+            return LooksLikeMisreadGbk(sample) ? GetEncoding("GB18030")! : Utf8;
+        }
+
+        var firstHigh = sample.IndexOfAnyInRange((byte)0x80, (byte)0xFF);
+        return DetectLegacy(sample[firstHigh..Math.Min(sample.Length, firstHigh + SampleBytes)], isWhole);
     }
 
     /// <summary>
@@ -150,7 +163,9 @@ public static class TextDecoder
         return Utf8Validation.IsValid(bytes);
     }
 
-    private static bool IsValidUtf8(Stream content)
+    // Null when the whole stream is valid UTF-8; else up to SampleBytes from the first non-ASCII byte of
+    // the first invalid chunk, where a legacy encoding shows itself.
+    private static byte[]? FindInvalidUtf8Region(Stream content)
     {
         var buffer = new byte[StreamChunkBytes + 4];
         var carried = 0;
@@ -158,20 +173,59 @@ public static class TextDecoder
         {
             var read = content.ReadAtLeast(buffer.AsSpan(carried, StreamChunkBytes), StreamChunkBytes, throwOnEndOfStream: false);
             var total = carried + read;
-            if (read == 0)
+            var chunk = buffer.AsSpan(0, total);
+            var complete = read == 0 ? total : CompleteLength(chunk);
+            if (!Utf8Validation.IsValid(chunk[..complete]))
             {
-                return carried == 0;
+                var firstHigh = chunk.IndexOfAnyInRange((byte)0x80, (byte)0xFF);
+                return chunk[firstHigh..Math.Min(total, firstHigh + SampleBytes)].ToArray();
             }
 
-            var complete = CompleteLength(buffer.AsSpan(0, total));
-            if (!Utf8Validation.IsValid(buffer.AsSpan(0, complete)))
+            if (read == 0)
             {
-                return false;
+                return null;
             }
 
             carried = total - complete;
             buffer.AsSpan(complete, carried).CopyTo(buffer);
         }
+    }
+
+    // A short GBK string can happen to be valid UTF-8 ("药品" is D2 A9 C6 B7, which UTF-8 reads as "ҩƷ").
+    // Real UTF-8 Chinese uses three-byte sequences; real European text with two-byte sequences stays in one
+    // script. So: only two-byte sequences, GB-shaped pairs, and letters from two or more scripts → GBK.
+    private static bool LooksLikeMisreadGbk(ReadOnlySpan<byte> sample)
+    {
+        if (sample.ContainsAnyInRange((byte)0xE0, (byte)0xFF) || !LooksLikeGbChinese(sample, isWhole: true))
+        {
+            return false;
+        }
+
+        var scripts = 0;
+        for (var i = 0; i + 1 < sample.Length; i++)
+        {
+            var lead = sample[i];
+            if (lead < 0xC2)
+            {
+                continue;
+            }
+
+            var codePoint = ((lead & 0x1F) << 6) | (sample[i + 1] & 0x3F);
+            i++;
+            var script = codePoint switch
+            {
+                < 0xC0 or 0xD7 or 0xF7 => 0, // Latin-1 symbols (°, ±, µ, ×) occur in any script's text
+                < 0x2B0 => 1 << 1, // Latin letters
+                < 0x370 => 1 << 2, // IPA, modifiers, combining marks
+                < 0x400 => 1 << 3, // Greek
+                < 0x530 => 1 << 4, // Cyrillic
+                < 0x600 => 1 << 5, // Armenian, Hebrew
+                _ => 1 << 6, // Arabic, Syriac, Thaana, NKo
+            };
+            scripts |= script;
+        }
+
+        return System.Numerics.BitOperations.PopCount((uint)scripts) >= 2;
     }
 
     // Length of the prefix that does not end inside a multi-byte sequence (at most 3 bytes are held back).
