@@ -27,6 +27,7 @@ public sealed class DocumentNormalizer
         var text = new StringBuilder();
         var blocks = new List<NormalizedBlock>(document.Blocks.Count);
         var headings = new List<(int Level, string Text)>();
+        var headingPath = string.Empty;
 
         foreach (var block in document.Blocks)
         {
@@ -64,9 +65,10 @@ public sealed class DocumentNormalizer
                 level = Math.Clamp(block.HeadingLevel, 1, 6);
                 headings.RemoveAll(h => h.Level >= level);
                 headings.Add((level, text.ToString(start, length)));
+                headingPath = string.Join(Separator, headings.Select(h => h.Text));
             }
 
-            blocks.Add(new NormalizedBlock(block.Kind, start, length, block.Page, SectionPath(headings, block.Section), level, table));
+            blocks.Add(new NormalizedBlock(block.Kind, start, length, block.Page, SectionPath(headings, headingPath, block.Section), level, table));
         }
 
         var title = document.Title is null ? null : TextNormalizer.NormalizeLine(document.Title);
@@ -113,7 +115,7 @@ public sealed class DocumentNormalizer
         return cleaned;
     }
 
-    private static string SectionPath(List<(int Level, string Text)> headings, string? section)
+    private static string SectionPath(List<(int Level, string Text)> headings, string headingPath, string? section)
     {
         var formatSection = string.IsNullOrWhiteSpace(section) ? null : TextNormalizer.NormalizeLine(section);
         if (formatSection is { Length: 0 } || (headings.Count > 0 && headings[^1].Text == formatSection))
@@ -125,8 +127,8 @@ public sealed class DocumentNormalizer
         {
             (0, null) => string.Empty,
             (0, _) => formatSection,
-            (_, null) => string.Join(Separator, headings.Select(h => h.Text)),
-            _ => string.Join(Separator, headings.Select(h => h.Text)) + Separator + formatSection,
+            (_, null) => headingPath,
+            _ => headingPath + Separator + formatSection,
         };
     }
 }

@@ -52,49 +52,63 @@ public static class TextNormalizer
         var lastCjk = false;
         var lastCjkPunctuation = false;
 
+        // Characters kept as they are accumulate in a run [run, i) that is appended in one call; anything
+        // else (whitespace, removed or mapped characters) ends the run first.
+        var run = -1;
         for (var i = 0; i < span.Length; i++)
         {
             var c = span[i];
             bool cjk;
+            var verbatim = true;
+            var width = 1;
             if (c < 0x80)
             {
                 if (c > ' ' && c != '\u007F')
                 {
                     cjk = false;
                 }
-                else if (c is ' ' or '\t' or '\v' or '\f')
-                {
-                    pendingSpace = true;
-                    continue;
-                }
-                else if (c is '\n' or '\r')
-                {
-                    if (c == '\r' && i + 1 < span.Length && span[i + 1] == '\n')
-                    {
-                        i++;
-                    }
-
-                    BreakLine(singleLine, ref pendingSpace, ref pendingNewlines);
-                    continue;
-                }
                 else
                 {
+                    FlushRun(sb, span, ref run, i);
+                    if (c is ' ' or '\t' or '\v' or '\f')
+                    {
+                        pendingSpace = true;
+                    }
+                    else if (c is '\n' or '\r')
+                    {
+                        if (c == '\r' && i + 1 < span.Length && span[i + 1] == '\n')
+                        {
+                            i++;
+                        }
+
+                        BreakLine(singleLine, ref pendingSpace, ref pendingNewlines);
+                    }
+
                     continue;
                 }
+            }
+            else if (c is >= '\u4E00' and <= '\u9FFF')
+            {
+                cjk = true;
             }
             else if (c is >= '\uFF01' and <= '\uFF5E' && !IsKeptFullWidth(c))
             {
                 c = (char)(c - 0xFEE0);
                 cjk = false;
+                verbatim = false;
             }
-            else if (IsSpace(c))
+            else if (IsSpace(c) || c is '\u0085' or '\u2028' or '\u2029')
             {
-                pendingSpace = true;
-                continue;
-            }
-            else if (c is '\u0085' or '\u2028' or '\u2029')
-            {
-                BreakLine(singleLine, ref pendingSpace, ref pendingNewlines);
+                FlushRun(sb, span, ref run, i);
+                if (IsSpace(c))
+                {
+                    pendingSpace = true;
+                }
+                else
+                {
+                    BreakLine(singleLine, ref pendingSpace, ref pendingNewlines);
+                }
+
                 continue;
             }
             else
@@ -102,6 +116,7 @@ public static class TextNormalizer
                 var category = char.GetUnicodeCategory(c);
                 if (category is UnicodeCategory.Control or UnicodeCategory.Format)
                 {
+                    FlushRun(sb, span, ref run, i);
                     continue;
                 }
 
@@ -109,31 +124,54 @@ public static class TextNormalizer
                 {
                     if (char.IsHighSurrogate(c) && i + 1 < span.Length && char.IsLowSurrogate(span[i + 1]))
                     {
-                        var codePoint = char.ConvertToUtf32(c, span[i + 1]);
-                        FlushPending(sb, baseLength, (CjkCharacters.IsCjk(codePoint) && lastCjk) || lastCjkPunctuation, ref pendingSpace, ref pendingNewlines);
-                        sb.Append(c).Append(span[i + 1]);
-                        lastCjk = CjkCharacters.IsCjk(codePoint);
-                        lastCjkPunctuation = false;
-                        i++;
-                        continue;
+                        cjk = CjkCharacters.IsCjk(char.ConvertToUtf32(c, span[i + 1]));
+                        width = 2;
                     }
-
-                    c = '\uFFFD';
+                    else
+                    {
+                        c = '\uFFFD';
+                        cjk = false;
+                        verbatim = false;
+                    }
                 }
-
-                cjk = CjkCharacters.IsCjk(c);
+                else
+                {
+                    cjk = CjkCharacters.IsCjk(c);
+                }
             }
 
+            var punctuation = cjk && width == 1 && CjkCharacters.IsCjkPunctuation(c);
             if (pendingSpace || pendingNewlines > 0)
             {
                 // A space touching CJK punctuation goes too ("100 mg ，" → "100 mg，", "（ Aspirin ）" → "（Aspirin）").
-                var punctuation = cjk && CjkCharacters.IsCjkPunctuation(c);
+                FlushRun(sb, span, ref run, i);
                 FlushPending(sb, baseLength, (cjk && lastCjk) || punctuation || lastCjkPunctuation, ref pendingSpace, ref pendingNewlines);
             }
 
-            sb.Append(c);
+            if (verbatim)
+            {
+                run = run < 0 ? i : run;
+            }
+            else
+            {
+                FlushRun(sb, span, ref run, i);
+                sb.Append(c);
+            }
+
+            i += width - 1;
             lastCjk = cjk;
-            lastCjkPunctuation = cjk && CjkCharacters.IsCjkPunctuation(c);
+            lastCjkPunctuation = punctuation;
+        }
+
+        FlushRun(sb, span, ref run, span.Length);
+    }
+
+    private static void FlushRun(StringBuilder sb, ReadOnlySpan<char> span, ref int run, int end)
+    {
+        if (run >= 0)
+        {
+            sb.Append(span[run..end]);
+            run = -1;
         }
     }
 

@@ -119,6 +119,21 @@ public static class TextDecoder
         ArgumentNullException.ThrowIfNull(content);
         encoding ??= DetectEncoding(content);
         var start = content.Position;
+
+        // Decoding one array at once is several times faster than StreamReader's chunked ReadToEnd.
+        if (content is MemoryStream memory && memory.TryGetBuffer(out var segment))
+        {
+            memory.Position = memory.Length;
+            return Decode(segment.AsSpan((int)start), encoding);
+        }
+
+        if (content.CanSeek && content.Length - start <= Array.MaxLength)
+        {
+            var bytes = new byte[content.Length - start];
+            content.ReadExactly(bytes);
+            return Decode(bytes, encoding);
+        }
+
         Span<byte> head = stackalloc byte[4];
         var read = content.ReadAtLeast(head, 4, throwOnEndOfStream: false);
         var byBom = FromByteOrderMark(head[..read], out var bomLength);

@@ -63,4 +63,33 @@ public sealed class MarkdownExtractorTests
         var doc = await ExtractAsync("first line\nsecond line\n");
         Assert.Equal("first line second line", Assert.Single(doc.Blocks).Text);
     }
+
+    [Fact]
+    public void A_document_cut_into_parts_gives_the_same_blocks_as_one_parse()
+    {
+        var sb = new StringBuilder("---\ntitle: x\n# not a heading in front matter\n---\n\n");
+        for (var i = 0; sb.Length < 100_000; i++)
+        {
+            sb.Append("# 第").Append(i).Append("章\n\nParagraph with **bold** and 中文 text\nwrapped line.\n\n- item\n  - nested\n# right after a list\n\n");
+            sb.Append("```\n# inside a fence, not a heading\n```\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n## Sub ").Append(i).Append("\n\n> quoted\n\n");
+        }
+
+        var text = sb.ToString();
+        var parts = MarkdownSections.Split(text, maxParts: 8, minimumPartChars: 4096);
+        Assert.True(parts.Count > 4);
+        Assert.Equal(text.Length, parts.Sum(p => p.Length));
+        var token = TestContext.Current.CancellationToken;
+        var whole = MarkdownExtractor.ParsePart(text, token);
+        var pieced = parts.SelectMany(p => MarkdownExtractor.ParsePart(text.Substring(p.Start, p.Length), token)).ToList();
+        static string Describe(DocumentBlock b) => $"{b.Kind}|{b.HeadingLevel}|{b.Text}|{(b.Table is null ? "" : MarkdownTableRenderer.Render(b.Table))}";
+        Assert.Equal(whole.Select(Describe), pieced.Select(Describe));
+        Assert.DoesNotContain(pieced, b => b.Kind == BlockKind.Heading && b.Text.Contains("inside a fence", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Link_reference_definitions_prevent_cutting()
+    {
+        var text = string.Concat(Enumerable.Repeat("# H\n\nSee [docs][d].\n\n", 2000)) + "[d]: https://example.com\n";
+        Assert.Single(MarkdownSections.Split(text, maxParts: 8, minimumPartChars: 1024));
+    }
 }
