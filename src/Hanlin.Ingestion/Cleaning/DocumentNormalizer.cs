@@ -20,55 +20,63 @@ public sealed class DocumentNormalizer
 {
     private const string Separator = " > ";
 
+    // Documents with more blocks than this clean their blocks in parallel; the assembly stays sequential.
+    private const int ParallelBlockThreshold = 512;
+
     /// <summary>Cleans <paramref name="document"/>; the title is cleaned to one line (null when empty).</summary>
     public NormalizedDocument Normalize(ExtractedDocument document)
     {
         ArgumentNullException.ThrowIfNull(document);
-        var text = new StringBuilder();
-        var blocks = new List<NormalizedBlock>(document.Blocks.Count);
+        var source = document.Blocks;
+        var cleaned = new (string Text, TableBlock? Table)[source.Count];
+        if (source.Count >= ParallelBlockThreshold && Environment.ProcessorCount > 1)
+        {
+            Parallel.For(0, source.Count, i => cleaned[i] = Clean(source[i]));
+        }
+        else
+        {
+            for (var i = 0; i < source.Count; i++)
+            {
+                cleaned[i] = Clean(source[i]);
+            }
+        }
+
+        var capacity = 0L;
+        foreach (var (cleanText, _) in cleaned)
+        {
+            capacity += cleanText.Length + 2;
+        }
+
+        var text = new StringBuilder((int)Math.Min(capacity, Array.MaxLength));
+        var blocks = new List<NormalizedBlock>(source.Count);
         var headings = new List<(int Level, string Text)>();
         var headingPath = string.Empty;
-
-        foreach (var block in document.Blocks)
+        for (var i = 0; i < source.Count; i++)
         {
-            var separatorStart = text.Length;
+            var (blockText, table) = cleaned[i];
+            if (blockText.Length == 0)
+            {
+                continue;
+            }
+
             if (blocks.Count > 0)
             {
                 text.Append("\n\n");
             }
 
             var start = text.Length;
-            TableBlock? table = null;
-            switch (block.Kind)
-            {
-                case BlockKind.Table when block.Table is not null:
-                    table = AppendTable(text, block.Table);
-                    break;
-                case BlockKind.Heading:
-                    TextNormalizer.Append(text, block.Text, singleLine: true);
-                    break;
-                default:
-                    TextNormalizer.Append(text, block.Text, singleLine: false);
-                    break;
-            }
-
-            var length = text.Length - start;
-            if (length == 0)
-            {
-                text.Length = separatorStart;
-                continue;
-            }
-
+            text.Append(blockText);
+            var block = source[i];
             var level = 0;
             if (block.Kind == BlockKind.Heading)
             {
                 level = Math.Clamp(block.HeadingLevel, 1, 6);
                 headings.RemoveAll(h => h.Level >= level);
-                headings.Add((level, text.ToString(start, length)));
+                headings.Add((level, blockText));
                 headingPath = string.Join(Separator, headings.Select(h => h.Text));
             }
 
-            blocks.Add(new NormalizedBlock(block.Kind, start, length, block.Page, SectionPath(headings, headingPath, block.Section), level, table));
+            blocks.Add(new NormalizedBlock(block.Kind, start, blockText.Length, block.Page, SectionPath(headings, headingPath, block.Section), level, table));
         }
 
         var title = document.Title is null ? null : TextNormalizer.NormalizeLine(document.Title);
@@ -81,7 +89,14 @@ public sealed class DocumentNormalizer
             document.PagesNeedingOcr);
     }
 
-    private static TableBlock? AppendTable(StringBuilder text, TableBlock table)
+    private static (string Text, TableBlock? Table) Clean(DocumentBlock block) => block switch
+    {
+        { Kind: BlockKind.Table, Table: not null } => CleanTable(block.Table),
+        { Kind: BlockKind.Heading } => (TextNormalizer.NormalizeLine(block.Text), null),
+        _ => (TextNormalizer.Normalize(block.Text), null),
+    };
+
+    private static (string Text, TableBlock? Table) CleanTable(TableBlock table)
     {
         var header = table.Header.Select(TextNormalizer.NormalizeLine).ToArray();
         var rows = new List<IReadOnlyList<string>>(table.Rows.Count);
@@ -101,18 +116,13 @@ public sealed class DocumentNormalizer
 
         if (rows.Count == 0 && Array.TrueForAll(header, h => h.Length == 0))
         {
-            return null;
+            return (string.Empty, null);
         }
 
         var caption = table.Caption is null ? string.Empty : TextNormalizer.NormalizeLine(table.Caption);
-        if (caption.Length > 0)
-        {
-            text.Append(caption).Append('\n');
-        }
-
         var cleaned = new TableBlock(header, rows, caption.Length > 0 ? caption : null);
-        text.Append(MarkdownTableRenderer.Render(cleaned));
-        return cleaned;
+        var rendered = MarkdownTableRenderer.Render(cleaned);
+        return (caption.Length > 0 ? caption + "\n" + rendered : rendered, cleaned);
     }
 
     private static string SectionPath(List<(int Level, string Text)> headings, string headingPath, string? section)

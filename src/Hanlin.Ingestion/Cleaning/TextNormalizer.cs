@@ -42,7 +42,7 @@ public static class TextNormalizer
     }
 
     /// <summary>Appends the cleaned form of <paramref name="text"/> to <paramref name="sb"/>; appends nothing when it cleans to empty.</summary>
-    internal static void Append(StringBuilder sb, string text, bool singleLine)
+    private static void Append(StringBuilder sb, string text, bool singleLine)
     {
         var source = ToNfc(text);
         var span = source.AsSpan();
@@ -211,7 +211,7 @@ public static class TextNormalizer
     {
         try
         {
-            return text.IsNormalized(NormalizationForm.FormC) ? text : text.Normalize(NormalizationForm.FormC);
+            return Ascii.IsValid(text) || text.IsNormalized(NormalizationForm.FormC) ? text : text.Normalize(NormalizationForm.FormC);
         }
         catch (ArgumentException)
         {

@@ -88,4 +88,24 @@ public sealed class DocumentNormalizerTests
         Assert.Equal([2], doc.PagesNeedingOcr);
         Assert.Equal(MediaTypes.Markdown, doc.MediaType);
     }
+
+    [Fact]
+    public void A_large_document_keeps_block_order_offsets_and_sections()
+    {
+        var source = Enumerable.Range(0, 3000)
+            .Select(i => i % 3 == 0
+                ? new DocumentBlock(BlockKind.Heading, $"第 {i} 节", HeadingLevel: 1 + (i % 2))
+                : new DocumentBlock(BlockKind.Paragraph, i % 5 == 0 ? "\u200B" : $"  段落 {i}，阿 司 匹 林 tablet {i}  "))
+            .ToArray();
+        var doc = Normalize(source);
+        var kept = source.Where(b => TextNormalizer.Normalize(b.Text).Length > 0).ToList();
+        Assert.Equal(kept.Count, doc.Blocks.Count);
+        for (var i = 0; i < kept.Count; i++)
+        {
+            var expected = kept[i].Kind == BlockKind.Heading ? TextNormalizer.NormalizeLine(kept[i].Text) : TextNormalizer.Normalize(kept[i].Text);
+            Assert.Equal(expected, doc.Text.Substring(doc.Blocks[i].Start, doc.Blocks[i].Length));
+        }
+
+        Assert.Equal("第 2994 节 > 第 2997 节", doc.Blocks[^1].SectionPath);
+    }
 }
