@@ -16,6 +16,7 @@ internal sealed class HtmlBlockWalker(List<DocumentBlock> blocks, CancellationTo
 {
     // Spans larger than this are clamped: a hostile colspan="100000" must not allocate huge rows.
     private const int MaxSpan = 1000;
+    private const int MaxDepth = 200;
 
     private static readonly HashSet<string> Dropped = new(StringComparer.OrdinalIgnoreCase)
     {
@@ -31,6 +32,7 @@ internal sealed class HtmlBlockWalker(List<DocumentBlock> blocks, CancellationTo
     };
 
     private readonly StringBuilder _inline = new();
+    private int _depth;
 
     /// <summary>Walks the children of <paramref name="root"/> and flushes trailing text.</summary>
     public void WalkRoot(INode root)
@@ -59,6 +61,21 @@ internal sealed class HtmlBlockWalker(List<DocumentBlock> blocks, CancellationTo
     }
 
     private void Walk(INode node)
+    {
+        // Past this depth the subtree is read as one paragraph (iteratively), so deep nesting cannot overflow the stack.
+        if (++_depth > MaxDepth)
+        {
+            Flush();
+            Add(BlockKind.Paragraph, InlineText(node, skipLists: false));
+            _depth--;
+            return;
+        }
+
+        WalkChildren(node);
+        _depth--;
+    }
+
+    private void WalkChildren(INode node)
     {
         foreach (var child in node.ChildNodes)
         {
@@ -152,22 +169,31 @@ internal sealed class HtmlBlockWalker(List<DocumentBlock> blocks, CancellationTo
         }
     }
 
-    private static string InlineText(IElement element, bool skipLists)
+    private static string InlineText(INode element, bool skipLists)
     {
         var sb = new StringBuilder();
         AppendText(sb, element, skipLists);
         return sb.ToString().Trim();
     }
 
+    // Iterative, not recursive: hostile pages nest elements tens of thousands deep.
     private static void AppendText(StringBuilder sb, INode node, bool skipLists)
     {
-        foreach (var child in node.ChildNodes)
+        var stack = new Stack<(INode Node, bool CloseBlock)>();
+        PushChildren(stack, node);
+        while (stack.TryPop(out var item))
         {
-            if (child is IText text)
+            if (item.CloseBlock)
+            {
+                sb.Append(' ');
+                continue;
+            }
+
+            if (item.Node is IText text)
             {
                 AppendCollapsed(sb, text.Data);
             }
-            else if (child is IElement element && !IsDropped(element))
+            else if (item.Node is IElement element && !IsDropped(element))
             {
                 if (element.LocalName == "br")
                 {
@@ -176,19 +202,24 @@ internal sealed class HtmlBlockWalker(List<DocumentBlock> blocks, CancellationTo
                 else if (!(skipLists && element.LocalName is "ul" or "ol"))
                 {
                     // Block children (p inside li/td) must not glue words together.
-                    var isBlock = BlockElements.Contains(element.LocalName) || element.LocalName is "li" or "tr" or "td" or "th";
-                    if (isBlock)
+                    if (BlockElements.Contains(element.LocalName) || element.LocalName is "li" or "tr" or "td" or "th")
                     {
                         sb.Append(' ');
+                        stack.Push((element, true));
                     }
 
-                    AppendText(sb, element, skipLists);
-                    if (isBlock)
-                    {
-                        sb.Append(' ');
-                    }
+                    PushChildren(stack, element);
                 }
             }
+        }
+    }
+
+    private static void PushChildren(Stack<(INode Node, bool CloseBlock)> stack, INode node)
+    {
+        var children = node.ChildNodes;
+        for (var i = children.Length - 1; i >= 0; i--)
+        {
+            stack.Push((children[i], false));
         }
     }
 

@@ -91,4 +91,13 @@ public sealed class HtmlExtractorTests
         var bytes = Encoding.ASCII.GetBytes("<meta http-equiv=\"Content-Type\" content=\"text/html; charset=big5\">");
         Assert.Equal(TextDecoder.GetEncoding("big5")!.CodePage, HtmlExtractor.MetaCharset(bytes)!.CodePage);
     }
+
+    [Fact]
+    public async Task Text_below_the_nesting_depth_limit_is_kept_as_one_paragraph()
+    {
+        const int depth = 1_000;
+        var html = "<html><body>" + string.Concat(Enumerable.Repeat("<div><span>", depth)) + "deep text" + string.Concat(Enumerable.Repeat("</span></div>", depth)) + "</body></html>";
+        var doc = await ExtractAsync(html);
+        Assert.Contains(doc.Blocks, b => b.Text.Contains("deep text", StringComparison.Ordinal));
+    }
 }
