@@ -18,5 +18,6 @@ public sealed record ExtractionLimits
     /// <summary>Most pages read from a PDF (default 10,000).</summary>
     public int MaxPages { get; init; } = 10_000;
 
-    public static ExtractionLimits Default { get; } = new();
+    /// <summary>A fresh instance with the defaults (configuration binding sets init-only properties, so never share one).</summary>
+    public static ExtractionLimits Default => new();
 }

@@ -11,7 +11,7 @@ public sealed class IngestionOptions
 
     public ChunkingOptions Chunking { get; set; } = new();
 
-    public ExtractionLimits Limits { get; set; } = ExtractionLimits.Default;
+    public ExtractionLimits Limits { get; set; } = new();
 
     /// <summary>Drop chunks whose SimHash is within this Hamming distance of a stored chunk (0 disables).</summary>
     [Range(0, 3)]

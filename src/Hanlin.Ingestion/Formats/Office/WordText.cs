@@ -22,7 +22,7 @@ internal static class WordText
     {
         switch (element)
         {
-            case Text text:
+            case DocumentFormat.OpenXml.Wordprocessing.Text text:
                 sb.Append(text.Text);
                 return;
             case TabChar or PositionalTab:

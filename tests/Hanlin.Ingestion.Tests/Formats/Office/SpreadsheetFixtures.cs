@@ -2,6 +2,7 @@ using System.Globalization;
 using DocumentFormat.OpenXml;
 using DocumentFormat.OpenXml.Packaging;
 using DocumentFormat.OpenXml.Spreadsheet;
+using S = DocumentFormat.OpenXml.Spreadsheet;
 
 namespace Hanlin.Ingestion.Tests.Formats.Office;
 
@@ -39,7 +40,7 @@ internal static class SpreadsheetFixtures
                         Number("B3", "1200.5"),
                         Number("C3", "800"),
                         new Cell(new CellFormula("B3+99.5"), new CellValue("1300")) { CellReference = "D3" },
-                        new Cell(new InlineString(new Text("未披露"))) { CellReference = "E3", DataType = CellValues.InlineString })
+                        new Cell(new InlineString(new S.Text("未披露"))) { CellReference = "E3", DataType = CellValues.InlineString })
                     { RowIndex = 3 },
                     new Row(Shared("A4", shared, "布洛芬"), Number("B4", "0.1"), Number("C4", "1E-3")) { RowIndex = 4 },
                     new Row(new Cell { CellReference = "A5", StyleIndex = DateStyle }) { RowIndex = 5 }),
@@ -131,7 +132,7 @@ internal static class SpreadsheetFixtures
         return stream;
     }
 
-    private static Cell Inline(string text) => new(new InlineString(new Text(text))) { DataType = CellValues.InlineString };
+    private static Cell Inline(string text) => new(new InlineString(new S.Text(text))) { DataType = CellValues.InlineString };
 
     private static Cell Shared(string reference, SharedStrings shared, string text) =>
         new(new CellValue(shared.IndexOf(text).ToString(CultureInfo.InvariantCulture))) { CellReference = reference, DataType = CellValues.SharedString };
@@ -166,7 +167,7 @@ internal static class SpreadsheetFixtures
             {
                 index = _indexes.Count;
                 _indexes[text] = index;
-                Table.Append(new SharedStringItem(new Text(text) { Space = SpaceProcessingModeValues.Preserve }));
+                Table.Append(new SharedStringItem(new S.Text(text) { Space = SpaceProcessingModeValues.Preserve }));
             }
 
             return index;

@@ -1,6 +1,7 @@
 using DocumentFormat.OpenXml;
 using DocumentFormat.OpenXml.Packaging;
 using DocumentFormat.OpenXml.Wordprocessing;
+using W = DocumentFormat.OpenXml.Wordprocessing;
 
 namespace Hanlin.Ingestion.Tests.Formats.Office;
 
@@ -24,30 +25,30 @@ internal static class WordFixtures
             main.AddNewPart<FootnotesPart>().Footnotes = new Footnotes(
                 new Footnote(new Paragraph(new Run(new SeparatorMark()))) { Type = FootnoteEndnoteValues.Separator, Id = -1 },
                 new Footnote(new Paragraph(new Run(new ContinuationSeparatorMark()))) { Type = FootnoteEndnoteValues.ContinuationSeparator, Id = 0 },
-                new Footnote(new Paragraph(new Run(new FootnoteReferenceMark()), new Run(new Text(" 剂量以成人计。")))) { Id = 1 });
+                new Footnote(new Paragraph(new Run(new FootnoteReferenceMark()), new Run(new W.Text(" 剂量以成人计。")))) { Id = 1 });
             var link = main.AddHyperlinkRelationship(new Uri("https://example.org/label"), true);
 
             main.Document = new Document(new Body(
                 Styled("Title", "药品手册"),
                 Styled("Heading1", "第一章 概述"),
                 new Paragraph(
-                    new Run(new Text("阿司匹林是一种常用药物，")),
-                    new Hyperlink(new Run(new Text("参见说明书"))) { Id = link.Id },
-                    new SdtRun(new SdtContentRun(new Run(new Text("（内容控件）")))),
+                    new Run(new W.Text("阿司匹林是一种常用药物，")),
+                    new Hyperlink(new Run(new W.Text("参见说明书"))) { Id = link.Id },
+                    new SdtRun(new SdtContentRun(new Run(new W.Text("（内容控件）")))),
                     new DeletedRun(new Run(new DeletedText("已删除的文字"))),
-                    new Run(new Text("。")),
+                    new Run(new W.Text("。")),
                     new Run(new FootnoteReference { Id = 1 })),
                 Styled("a1", "用法用量"),
                 Numbered(1, 0, "口服"),
                 Numbered(1, 0, "饭后服用"),
                 Numbered(1, 1, "每日一次"),
                 Numbered(2, 0, "注意出血风险"),
-                new SdtBlock(new SdtContentBlock(new Paragraph(new Run(new Text("块级内容控件中的段落"))))),
+                new SdtBlock(new SdtContentBlock(new Paragraph(new Run(new W.Text("块级内容控件中的段落"))))),
                 DrugTable(),
                 Styled("MyHeading", "不良反应"),
                 new Paragraph(new Run(new AlternateContent(
-                    new AlternateContentChoice(new Text("文本框内容")) { Requires = "wps" },
-                    new AlternateContentFallback(new Text("文本框内容"))))),
+                    new AlternateContentChoice(new W.Text("文本框内容")) { Requires = "wps" },
+                    new AlternateContentFallback(new W.Text("文本框内容"))))),
                 new Paragraph(),
                 new SectionProperties()));
         }
@@ -66,7 +67,7 @@ internal static class WordFixtures
             var body = new Body();
             for (var i = 0; i < paragraphs; i++)
             {
-                body.Append(new Paragraph(new Run(new Text($"第{i}段：阿司匹林（乙酰水杨酸）用于解热镇痛，paragraph {i} of the throughput corpus."))));
+                body.Append(new Paragraph(new Run(new W.Text($"第{i}段：阿司匹林（乙酰水杨酸）用于解热镇痛，paragraph {i} of the throughput corpus."))));
             }
 
             main.Document = new Document(body);
@@ -77,14 +78,14 @@ internal static class WordFixtures
     }
 
     private static Paragraph Styled(string styleId, string text) =>
-        new(new ParagraphProperties(new ParagraphStyleId { Val = styleId }), new Run(new Text(text)));
+        new(new ParagraphProperties(new ParagraphStyleId { Val = styleId }), new Run(new W.Text(text)));
 
     private static Paragraph Numbered(int numberingId, int level, string text) =>
         new(
             new ParagraphProperties(
                 new ParagraphStyleId { Val = "ListParagraph" },
                 new NumberingProperties(new NumberingLevelReference { Val = level }, new NumberingId { Val = numberingId })),
-            new Run(new Text(text)));
+            new Run(new W.Text(text)));
 
     private static Table DrugTable()
     {
@@ -96,12 +97,12 @@ internal static class WordFixtures
                 cell.Append(properties);
             }
 
-            cell.Append(new Paragraph(new Run(new Text(text))));
+            cell.Append(new Paragraph(new Run(new W.Text(text))));
             return cell;
         }
 
         var nested = new Table(new TableRow(Cell("片剂"), Cell("100mg")), new TableRow(Cell("肠溶片"), Cell("300mg")));
-        var nestedHost = new TableCell(new Paragraph(new Run(new Text("规格："))), nested, new Paragraph());
+        var nestedHost = new TableCell(new Paragraph(new Run(new W.Text("规格："))), nested, new Paragraph());
 
         return new Table(
             new TableProperties(),

@@ -1,0 +1,87 @@
+using System.Diagnostics;
+using Hanlin.Cli.Composition;
+using Hanlin.Ingestion.Pipeline;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Hanlin.Cli.Bench;
+
+/// <summary>
+/// End-to-end ingestion throughput on generated corpora: each scenario gets a fresh data directory and
+/// measures the whole pipeline (hash, sniff, extract, normalise, chunk, dedup, blobs, SQLite), not a
+/// single stage. Corpus generation is not timed.
+/// </summary>
+internal sealed class IngestionBenchmark
+{
+    private readonly string _workDirectory;
+
+    public IngestionBenchmark(string workDirectory) => _workDirectory = workDirectory;
+
+    public Task<IngestionBenchmarkResult> TextAsync(long totalBytes, CancellationToken cancellationToken) =>
+        RunAsync("markdown/text", totalBytes, pages: 0, (corpus, dir) =>
+        {
+            const long fileBytes = 1L << 20;
+            for (var i = 0; i * fileBytes < totalBytes; i++)
+            {
+                corpus.WriteMarkdown(Path.Combine(dir, $"doc-{i:D5}.md"), Math.Min(fileBytes, totalBytes - (i * fileBytes)));
+            }
+        }, cancellationToken);
+
+    public Task<IngestionBenchmarkResult> PdfAsync(int pages, CancellationToken cancellationToken) =>
+        RunAsync("pdf (text)", 0, pages, (corpus, dir) =>
+        {
+            const int pagesPerFile = 20;
+            for (var i = 0; i * pagesPerFile < pages; i++)
+            {
+                corpus.WritePdf(Path.Combine(dir, $"report-{i:D4}.pdf"), Math.Min(pagesPerFile, pages - (i * pagesPerFile)));
+            }
+        }, cancellationToken);
+
+    public Task<IngestionBenchmarkResult> DocxAsync(int files, CancellationToken cancellationToken) =>
+        RunAsync("docx", 0, 0, (corpus, dir) =>
+        {
+            for (var i = 0; i < files; i++)
+            {
+                corpus.WriteDocx(Path.Combine(dir, $"manual-{i:D4}.docx"), 200);
+            }
+        }, cancellationToken);
+
+    public Task<IngestionBenchmarkResult> XlsxAsync(int rows, CancellationToken cancellationToken) =>
+        RunAsync("xlsx", 0, 0, (corpus, dir) => corpus.WriteXlsx(Path.Combine(dir, "fees.xlsx"), rows), cancellationToken);
+
+    private async Task<IngestionBenchmarkResult> RunAsync(string scenario, long _, int pages, Action<SyntheticCorpus, string> generate, CancellationToken cancellationToken)
+    {
+        var root = Path.Combine(_workDirectory, scenario.Replace('/', '-').Replace(' ', '-').Replace("(", string.Empty, StringComparison.Ordinal).Replace(")", string.Empty, StringComparison.Ordinal));
+        var input = Path.Combine(root, "input");
+        var data = Path.Combine(root, "data");
+        Directory.CreateDirectory(input);
+        generate(new SyntheticCorpus(seed: 42), input);
+
+        var sources = new SourceCollector(input).Collect([input], recursive: true);
+        var bytes = sources.Sources.Sum(s => new FileInfo(s.FilePath).Length);
+
+        await using var services = CliServices.Create(data);
+        var store = services.GetRequiredService<Core.Storage.IKnowledgeStore>();
+        await store.InitializeAsync(cancellationToken).ConfigureAwait(false);
+        var runner = services.GetRequiredService<IngestionJobRunner>();
+
+        GC.Collect();
+        await using var memory = new MemorySampler();
+        var stopwatch = Stopwatch.StartNew();
+        var result = await runner.RunAsync("bench", sources.Sources, sources.Failures, null, cancellationToken).ConfigureAwait(false);
+        stopwatch.Stop();
+
+        var seconds = stopwatch.Elapsed.TotalSeconds;
+        return new IngestionBenchmarkResult(
+            scenario,
+            sources.Sources.Count,
+            bytes,
+            pages,
+            result.Summary.Chunks,
+            seconds,
+            bytes / 1048576.0 / seconds,
+            pages / seconds,
+            memory.PeakBytes,
+            memory.StartBytes,
+            result.Summary.Failed);
+    }
+}

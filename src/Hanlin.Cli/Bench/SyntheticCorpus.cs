@@ -1,0 +1,193 @@
+using System.Text;
+using DocumentFormat.OpenXml;
+using DocumentFormat.OpenXml.Packaging;
+using DocumentFormat.OpenXml.Spreadsheet;
+using DocumentFormat.OpenXml.Wordprocessing;
+using UglyToad.PdfPig.Fonts.Standard14Fonts;
+using UglyToad.PdfPig.Writer;
+using W = DocumentFormat.OpenXml.Wordprocessing;
+using X = DocumentFormat.OpenXml.Spreadsheet;
+
+namespace Hanlin.Cli.Bench;
+
+/// <summary>
+/// Writes deterministic synthetic documents for benchmarks: varied sentences (so near-duplicate detection
+/// does not shortcut the work), mixed English and Chinese, headings every few paragraphs.
+/// </summary>
+internal sealed class SyntheticCorpus
+{
+    private static readonly string[] EnglishWords =
+        ("patient dose tablet interaction warfarin aspirin renal hepatic clearance monitor bleeding risk fund " +
+         "bond yield redemption fee share class volatility disclosure liquidity investor portfolio coupon " +
+         "maturity contraindicated adverse reaction elderly pregnancy dosage daily weekly quarter annual report " +
+         "revenue margin growth capital reserve audit compliance regulation clinical trial placebo efficacy").Split(' ');
+
+    private static readonly string[] ChineseWords =
+        ("患者 剂量 片剂 相互作用 华法林 阿司匹林 肾功能 肝功能 清除率 监测 出血 风险 基金 债券 收益率 赎回 费率 " +
+         "份额 波动 披露 流动性 投资者 组合 票息 到期 禁忌 不良反应 老年人 妊娠 用法用量 每日 季度 年度 报告 营业收入").Split(' ');
+
+    private readonly Random _random;
+
+    public SyntheticCorpus(int seed) => _random = new Random(seed);
+
+    public string Sentence()
+    {
+        var sb = new StringBuilder();
+        var chinese = _random.Next(3) == 0;
+        var words = _random.Next(8, 22);
+        for (var i = 0; i < words; i++)
+        {
+            if (chinese)
+            {
+                sb.Append(ChineseWords[_random.Next(ChineseWords.Length)]);
+                if (i % 5 == 4 && i < words - 1)
+                {
+                    sb.Append('，');
+                }
+            }
+            else
+            {
+                if (i > 0)
+                {
+                    sb.Append(' ');
+                }
+
+                sb.Append(EnglishWords[_random.Next(EnglishWords.Length)]);
+                if (_random.Next(10) == 0)
+                {
+                    sb.Append(' ').Append(_random.Next(1, 1000));
+                }
+            }
+        }
+
+        sb.Append(chinese ? '。' : '.');
+        return sb.ToString();
+    }
+
+    public string Paragraph(int sentences)
+    {
+        var sb = new StringBuilder();
+        for (var i = 0; i < sentences; i++)
+        {
+            if (i > 0)
+            {
+                sb.Append(' ');
+            }
+
+            sb.Append(Sentence());
+        }
+
+        return sb.ToString();
+    }
+
+    /// <summary>A Markdown document of about <paramref name="bytes"/> UTF-8 bytes.</summary>
+    public void WriteMarkdown(string path, long bytes)
+    {
+        using var writer = new StreamWriter(path, false, new UTF8Encoding(false), 1 << 16);
+        long written = 0;
+        var section = 0;
+        while (written < bytes)
+        {
+            var heading = $"## Section {++section}\n\n";
+            writer.Write(heading);
+            written += heading.Length;
+            for (var p = 0; p < 4 && written < bytes; p++)
+            {
+                var paragraph = Paragraph(_random.Next(3, 8));
+                writer.Write(paragraph);
+                writer.Write("\n\n");
+                written += Encoding.UTF8.GetByteCount(paragraph) + 2;
+            }
+        }
+    }
+
+    /// <summary>A text PDF with <paramref name="pages"/> pages of ~35 lines each (standard Helvetica, English only).</summary>
+    public void WritePdf(string path, int pages)
+    {
+        var builder = new PdfDocumentBuilder();
+        var font = builder.AddStandard14Font(Standard14Font.Helvetica);
+        for (var p = 0; p < pages; p++)
+        {
+            var page = builder.AddPage(UglyToad.PdfPig.Content.PageSize.A4);
+            page.AddText($"Section {p + 1}", 14, new UglyToad.PdfPig.Core.PdfPoint(50, 790), font);
+            var y = 760.0;
+            for (var line = 0; line < 35; line++)
+            {
+                page.AddText(EnglishLine(), 10, new UglyToad.PdfPig.Core.PdfPoint(50, y), font);
+                y -= 20;
+            }
+        }
+
+        File.WriteAllBytes(path, builder.Build());
+    }
+
+    /// <summary>A DOCX with headings and <paramref name="paragraphs"/> paragraphs.</summary>
+    public void WriteDocx(string path, int paragraphs)
+    {
+        using var doc = WordprocessingDocument.Create(path, WordprocessingDocumentType.Document);
+        var main = doc.AddMainDocumentPart();
+        var body = new Body();
+        for (var i = 0; i < paragraphs; i++)
+        {
+            if (i % 10 == 0)
+            {
+                body.Append(new W.Paragraph(new ParagraphProperties(new ParagraphStyleId { Val = "Heading1" }), new W.Run(new W.Text($"Chapter {(i / 10) + 1}"))));
+            }
+
+            body.Append(new W.Paragraph(new W.Run(new W.Text(Paragraph(_random.Next(3, 7))))));
+        }
+
+        main.Document = new W.Document(body);
+    }
+
+    /// <summary>An XLSX with one sheet of <paramref name="rows"/> rows × 6 columns (inline strings and numbers).</summary>
+    public void WriteXlsx(string path, int rows)
+    {
+        using var doc = SpreadsheetDocument.Create(path, SpreadsheetDocumentType.Workbook);
+        var workbook = doc.AddWorkbookPart();
+        workbook.Workbook = new Workbook();
+        var sheetPart = workbook.AddNewPart<WorksheetPart>();
+        using (var writer = OpenXmlWriter.Create(sheetPart))
+        {
+            writer.WriteStartElement(new Worksheet());
+            writer.WriteStartElement(new SheetData());
+            WriteRow(writer, ["Product", "Class", "Fee", "Yield", "Risk", "Note"]);
+            for (var r = 0; r < rows; r++)
+            {
+                WriteRow(writer, [$"Fund {r}", $"Class {(char)('A' + (r % 3))}", (r % 150 / 100.0).ToString("0.00"), (_random.NextDouble() * 5).ToString("0.000"), $"R{(r % 5) + 1}", Sentence()]);
+            }
+
+            writer.WriteEndElement();
+            writer.WriteEndElement();
+        }
+
+        workbook.Workbook.AppendChild(new Sheets(new Sheet { Id = workbook.GetIdOfPart(sheetPart), SheetId = 1, Name = "Fees" }));
+    }
+
+    private static void WriteRow(OpenXmlWriter writer, string[] values)
+    {
+        writer.WriteStartElement(new Row());
+        foreach (var value in values)
+        {
+            writer.WriteElement(new X.Cell { DataType = CellValues.InlineString, InlineString = new InlineString(new X.Text(value)) });
+        }
+
+        writer.WriteEndElement();
+    }
+
+    private string EnglishLine()
+    {
+        var sb = new StringBuilder();
+        for (var i = 0; i < 14; i++)
+        {
+            if (i > 0)
+            {
+                sb.Append(' ');
+            }
+
+            sb.Append(EnglishWords[_random.Next(EnglishWords.Length)]);
+        }
+
+        return sb.Append('.').ToString();
+    }
+}

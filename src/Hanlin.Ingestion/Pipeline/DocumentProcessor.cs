@@ -1,0 +1,251 @@
+using System.Security.Cryptography;
+using System.Text;
+using Hanlin.Core.Collections;
+using Hanlin.Core.Documents;
+using Hanlin.Core.Errors;
+using Hanlin.Core.Ingestion;
+using Hanlin.Core.Storage;
+using Hanlin.Ingestion.Chunking;
+using Hanlin.Ingestion.Cleaning;
+using Hanlin.Ingestion.Dedup;
+using Hanlin.Ingestion.Extraction;
+using Hanlin.Ingestion.Sniffing;
+using Microsoft.Extensions.Options;
+
+namespace Hanlin.Ingestion.Pipeline;
+
+/// <summary>
+/// Ingests one file into a collection: read and hash → (unchanged?) → sniff → extract → normalise →
+/// (duplicate document?) → chunk → drop near-duplicate chunks → blobs → one storage transaction.
+/// Throws <see cref="HanlinException"/> for bad input; nothing is stored for a file that fails, so the
+/// job runner records the failure and goes on with the next file.
+/// </summary>
+public sealed class DocumentProcessor
+{
+    private const int PreviewLength = 80;
+
+    // SimHash of a very short text rests on a handful of features, so two different short chunks
+    // ("贮藏: 密封保存" vs "贮藏: 遮光保存") can land within the distance; those are never dropped.
+    private const int MinTokensForNearDuplicate = 24;
+
+    private readonly IKnowledgeStore _store;
+    private readonly IBlobStore _blobs;
+    private readonly ContentSniffer _sniffer;
+    private readonly ExtractorRegistry _extractors;
+    private readonly DocumentNormalizer _normalizer;
+    private readonly StructuredChunker _chunker;
+    private readonly IngestionOptions _options;
+
+    public DocumentProcessor(
+        IKnowledgeStore store,
+        IBlobStore blobs,
+        ContentSniffer sniffer,
+        ExtractorRegistry extractors,
+        DocumentNormalizer normalizer,
+        StructuredChunker chunker,
+        IOptions<IngestionOptions> options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _store = store;
+        _blobs = blobs;
+        _sniffer = sniffer;
+        _extractors = extractors;
+        _normalizer = normalizer;
+        _chunker = chunker;
+        _options = options.Value;
+    }
+
+    /// <param name="source">The file and its name in the collection.</param>
+    /// <param name="collection">Target collection.</param>
+    /// <param name="fingerprints">Near-duplicate index of the collection; updated with the stored chunks.</param>
+    /// <param name="cancellationToken">Cancels between steps; nothing is stored for a cancelled file.</param>
+    public async Task<FileResult> ProcessAsync(IngestionSource source, Collection collection, NearDuplicateIndex fingerprints, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(collection);
+        ArgumentNullException.ThrowIfNull(fingerprints);
+
+        var limits = _options.Limits;
+        var content = OpenFile(source, limits);
+        await using var contentScope = content.ConfigureAwait(false);
+        var size = content.Length;
+        var sha256 = Convert.ToHexStringLower(await SHA256.HashDataAsync(content, cancellationToken).ConfigureAwait(false));
+        content.Position = 0;
+
+        var existing = await _store.FindDocumentBySourceAsync(collection.Id, source.SourceName, cancellationToken).ConfigureAwait(false);
+        if (existing is not null && existing.Sha256 == sha256 && existing.LastErrorCode is null)
+        {
+            return Result(source, FileOutcome.Unchanged, existing.Id, existing.Version, existing.MediaType, size, existing.ChunkCount);
+        }
+
+        var sniffed = _sniffer.Sniff(content, source.SourceName);
+        content.Position = 0;
+        var extractor = _extractors.Get(sniffed.MediaType, source.SourceName);
+        var context = new ExtractionContext(source.SourceName, sniffed.MediaType, limits, sniffed.Encoding);
+        var extracted = await extractor.ExtractAsync(content, context, cancellationToken).ConfigureAwait(false);
+        cancellationToken.ThrowIfCancellationRequested();
+
+        var normalized = _normalizer.Normalize(extracted);
+        if (normalized.Text.Length == 0 && normalized.PagesNeedingOcr.Count == 0)
+        {
+            throw new HanlinException(ErrorCodes.NoTextContent, $"'{source.SourceName}' contains no text to ingest.");
+        }
+
+        var textBytes = Encoding.UTF8.GetBytes(normalized.Text);
+        var textSha256 = Convert.ToHexStringLower(SHA256.HashData(textBytes));
+        if (existing is not null && await IsSameTextAsync(existing, textSha256, cancellationToken).ConfigureAwait(false))
+        {
+            // New bytes, same content (e.g. only file metadata changed): keep the current version.
+            return Result(source, FileOutcome.Unchanged, existing.Id, existing.Version, existing.MediaType, size, existing.ChunkCount);
+        }
+
+        var twin = await _store.FindDocumentByTextHashAsync(collection.Id, textSha256, cancellationToken).ConfigureAwait(false);
+        if (twin is not null && twin.Id != existing?.Id)
+        {
+            return Result(source, FileOutcome.Duplicate, twin.Id, twin.Version, sniffed.MediaType, size, 0);
+        }
+
+        var drafts = _chunker.Chunk(normalized, _options.Chunking);
+        var (kept, dropped) = DropNearDuplicates(drafts, existing?.Id, fingerprints);
+        cancellationToken.ThrowIfCancellationRequested();
+
+        content.Position = 0;
+        var (storedSha, _) = await _blobs.PutAsync(content, cancellationToken).ConfigureAwait(false);
+        if (storedSha != sha256)
+        {
+            throw new HanlinException(ErrorCodes.UnreadableFile, $"'{source.SourceName}' changed while it was being ingested; try again.");
+        }
+
+        using (var textStream = new MemoryStream(textBytes, writable: false))
+        {
+            await _blobs.PutAsync(textStream, cancellationToken).ConfigureAwait(false);
+        }
+
+        var version = new NewDocumentVersion(
+            collection.Id,
+            source.SourceName,
+            sniffed.MediaType,
+            size,
+            sha256,
+            textSha256,
+            normalized.Text.Length,
+            normalized.Title ?? extracted.Title,
+            normalized.PageCount,
+            normalized.PagesNeedingOcr,
+            kept);
+        var (document, stored) = await _store.SaveVersionAsync(version, cancellationToken).ConfigureAwait(false);
+
+        await RefreshFingerprintsAsync(document.Id, fingerprints, CancellationToken.None).ConfigureAwait(false);
+        return Result(source, FileOutcome.Ingested, document.Id, stored.Version, sniffed.MediaType, size, kept.Count) with
+        {
+            DroppedChunks = dropped,
+            PagesNeedingOcr = normalized.PagesNeedingOcr,
+        };
+    }
+
+    private static FileStream OpenFile(IngestionSource source, ExtractionLimits limits)
+    {
+        FileStream stream;
+        try
+        {
+            stream = new FileStream(source.FilePath, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1 << 16, FileOptions.Asynchronous | FileOptions.SequentialScan);
+        }
+        catch (FileNotFoundException)
+        {
+            throw new HanlinException(ErrorCodes.FileNotFound, $"'{source.SourceName}' no longer exists.");
+        }
+        catch (DirectoryNotFoundException)
+        {
+            throw new HanlinException(ErrorCodes.FileNotFound, $"'{source.SourceName}' no longer exists.");
+        }
+        catch (Exception ex) when (ex is UnauthorizedAccessException or IOException)
+        {
+            throw new HanlinException(ErrorCodes.UnreadableFile, $"'{source.SourceName}' cannot be read: {ex.Message}", ex);
+        }
+
+        if (stream.Length == 0)
+        {
+            stream.Dispose();
+            throw new HanlinException(ErrorCodes.EmptyFile, $"'{source.SourceName}' is empty.");
+        }
+
+        if (stream.Length > limits.MaxFileBytes)
+        {
+            var length = stream.Length;
+            stream.Dispose();
+            throw new HanlinException(ErrorCodes.FileTooLarge, $"'{source.SourceName}' is {length:N0} bytes, over the limit of {limits.MaxFileBytes:N0} bytes.");
+        }
+
+        return stream;
+    }
+
+    private async Task<bool> IsSameTextAsync(Document existing, string textSha256, CancellationToken cancellationToken)
+    {
+        var versions = await _store.ListVersionsAsync(existing.Id, cancellationToken).ConfigureAwait(false);
+        var current = versions.FirstOrDefault(v => v.Id == existing.CurrentVersionId);
+        return current is not null && current.TextSha256 == textSha256 && existing.LastErrorCode is null;
+    }
+
+    private (IReadOnlyList<ChunkDraft> Kept, IReadOnlyList<DroppedChunk> Dropped) DropNearDuplicates(
+        IReadOnlyList<ChunkDraft> drafts, string? replacingDocumentId, NearDuplicateIndex fingerprints)
+    {
+        var maxDistance = _options.NearDuplicateMaxDistance;
+        if (maxDistance <= 0 && drafts.Count > 0)
+        {
+            return (drafts, []);
+        }
+
+        var kept = new List<ChunkDraft>(drafts.Count);
+        var dropped = new List<DroppedChunk>();
+
+        // Chunks of this very document are compared with each other too (a leaflet repeating its
+        // warnings); they are not in the index yet, so keep a local one. Distance 0 with an identical
+        // content hash catches exact repeats as well.
+        var local = new NearDuplicateIndex();
+        foreach (var draft in drafts)
+        {
+            if (draft.TokenCount < MinTokensForNearDuplicate)
+            {
+                kept.Add(draft with { Ordinal = kept.Count });
+                continue;
+            }
+
+            var match = fingerprints.FindNearest(draft.SimHash, maxDistance, replacingDocumentId);
+            var localMatch = local.FindNearest(draft.SimHash, maxDistance, null);
+            if (match is null && localMatch is null)
+            {
+                local.Add($"#{kept.Count}", "self", draft.SimHash);
+                kept.Add(draft with { Ordinal = kept.Count });
+                continue;
+            }
+
+            var (duplicateOf, distance) = match is not null && (localMatch is null || match.Distance <= localMatch.Distance)
+                ? (match.ChunkId, match.Distance)
+                : (LocalName(localMatch!.ChunkId), localMatch.Distance);
+            dropped.Add(new DroppedChunk(draft.Ordinal, Preview(draft.Text), duplicateOf, distance));
+        }
+
+        return (kept, dropped);
+    }
+
+    // Local ids are "#ordinal" in the kept list; report them as "ordinal N of this document".
+    private static string LocalName(string localId) => "this-document" + localId;
+
+    private async Task RefreshFingerprintsAsync(string documentId, NearDuplicateIndex fingerprints, CancellationToken cancellationToken)
+    {
+        fingerprints.RemoveDocument(documentId);
+        foreach (var chunk in await _store.GetChunksAsync(documentId, cancellationToken).ConfigureAwait(false))
+        {
+            fingerprints.Add(chunk.Id, chunk.DocumentId, chunk.SimHash);
+        }
+    }
+
+    private static string Preview(string text)
+    {
+        var flat = text.ReplaceLineEndings(" ");
+        return flat.Length <= PreviewLength ? flat : string.Concat(flat.AsSpan(0, PreviewLength), "…");
+    }
+
+    private static FileResult Result(IngestionSource source, FileOutcome outcome, string? documentId, int? version, string? mediaType, long size, int chunks) =>
+        new(source.SourceName, outcome, documentId, version, mediaType, size, chunks, [], [], null, null);
+}
