@@ -1,0 +1,165 @@
+using Hanlin.Core.Errors;
+using Hanlin.Models.Llama2c;
+using Hanlin.Models.Runtime;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+
+namespace Hanlin.Models.Llama;
+
+/// <summary>
+/// A Llama-architecture decoder (RMSNorm, RoPE, grouped-query attention, SwiGLU, optionally tied classifier)
+/// running on TorchSharp. Owns its weights; not thread-safe (one forward at a time).
+/// </summary>
+public sealed class LlamaModel : IDisposable
+{
+    private readonly LlamaWeights _weights;
+    private readonly RotaryEmbedding _rope;
+    private bool _disposed;
+
+    internal LlamaModel(LlamaConfig config, LlamaWeights weights, string source)
+    {
+        Config = config;
+        Source = source;
+        _weights = weights;
+        _rope = new RotaryEmbedding(config);
+    }
+
+    /// <summary>The model's shape.</summary>
+    public LlamaConfig Config { get; }
+
+    /// <summary>Where the weights came from (a file path, or a description for built models).</summary>
+    public string Source { get; }
+
+    /// <summary>Number of parameters (a tied classifier counted once).</summary>
+    public long ParameterCount => _weights.ParameterCount;
+
+    /// <summary>Loads a llama2.c checkpoint (legacy version 0, or export versions 1 fp32 and 2 Q8_0, dequantised to fp32).</summary>
+    /// <exception cref="HanlinException">The file is missing, truncated or not a llama2.c checkpoint.</exception>
+    public static LlamaModel LoadLlama2c(string checkpointPath)
+    {
+        TorchRuntime.EnsureLoaded();
+        return Llama2cCheckpoint.Load(checkpointPath);
+    }
+
+    /// <summary>Builds a model with random weights of the given shape (benchmarks, tests); deterministic for a seed.</summary>
+    public static LlamaModel CreateRandom(LlamaConfig config, long seed = 0)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        TorchRuntime.EnsureLoaded();
+        config.Validate("random");
+        using var generator = new Generator((ulong)seed);
+        Tensor Random(params long[] shape) => (randn(shape, generator: generator) * 0.02f).DetachFromDisposeScope();
+        Tensor Ones(long size) => ones(size).DetachFromDisposeScope();
+        var layers = new List<LlamaLayerWeights>();
+        for (var i = 0; i < config.Layers; i++)
+        {
+            layers.Add(new LlamaLayerWeights(
+                Ones(config.Dim), Random(config.Dim, config.Dim), Random(config.KvDim, config.Dim), Random(config.KvDim, config.Dim),
+                Random(config.Dim, config.Dim), Ones(config.Dim), Random(config.HiddenDim, config.Dim), Random(config.Dim, config.HiddenDim),
+                Random(config.HiddenDim, config.Dim)));
+        }
+
+        var embedding = Random(config.VocabSize, config.Dim);
+        var classifier = config.TiedClassifier ? null : Random(config.VocabSize, config.Dim);
+        return new LlamaModel(config, new LlamaWeights(embedding, layers, Ones(config.Dim), classifier), "random");
+    }
+
+    /// <summary>Allocates a KV cache for <paramref name="batchSize"/> sequences of up to <paramref name="maxSequenceLength"/> (default: the context length) positions.</summary>
+    public KvCache CreateCache(int batchSize = 1, int? maxSequenceLength = null)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        return new KvCache(Config, batchSize, maxSequenceLength ?? Config.MaxSequenceLength, _weights.TokenEmbedding.dtype);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="tokens"/> <c>[batch, seq]</c> (int64) at positions start..start+seq-1, appending their keys
+    /// and values to <paramref name="cache"/>, and returns logits <c>[batch, seq, vocab]</c> (or <c>[batch, 1, vocab]</c>
+    /// for the last position only when <paramref name="lastPositionOnly"/>). The caller owns the result.
+    /// </summary>
+    public Tensor Forward(Tensor tokens, int start, KvCache cache, bool lastPositionOnly = false)
+    {
+        ArgumentNullException.ThrowIfNull(tokens);
+        ArgumentNullException.ThrowIfNull(cache);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (tokens.dim() != 2 || tokens.shape[0] != cache.BatchSize)
+        {
+            throw new ArgumentException($"Expected tokens [batch={cache.BatchSize}, seq], got [{string.Join(", ", tokens.shape)}].", nameof(tokens));
+        }
+
+        var batch = tokens.shape[0];
+        var seq = tokens.shape[1];
+        ArgumentOutOfRangeException.ThrowIfNegative(start);
+        if (start + seq > cache.MaxSequenceLength)
+        {
+            throw new HanlinException(
+                ErrorCodes.ContextLengthExceeded,
+                $"Positions {start}..{start + seq - 1} exceed the context of {cache.MaxSequenceLength} tokens of model '{Source}'.");
+        }
+
+        var c = Config;
+        var total = start + (int)seq;
+        using var scope = NewDisposeScope();
+        var x = _weights.TokenEmbedding.index_select(0, tokens.reshape(-1)).reshape(batch, seq, c.Dim); // [batch, seq, dim]
+
+        // Causal mask over absolute positions: query start+i may see keys 0..start+i. [seq, total]
+        var mask = seq == 1 ? null : ones(seq, total, dtype: ScalarType.Bool).triu(start + 1);
+
+        for (var layer = 0; layer < c.Layers; layer++)
+        {
+            var w = _weights.Layers[layer];
+            var h = RmsNorm(x, w.AttentionNorm);
+            var q = F.linear(h, w.Wq).view(batch, seq, c.Heads, c.HeadDim).transpose(1, 2);   // [batch, heads, seq, headDim]
+            var k = F.linear(h, w.Wk).view(batch, seq, c.KvHeads, c.HeadDim).transpose(1, 2); // [batch, kvHeads, seq, headDim]
+            var v = F.linear(h, w.Wv).view(batch, seq, c.KvHeads, c.HeadDim).transpose(1, 2);
+            q = _rope.Apply(q, start);
+            k = _rope.Apply(k, start);
+            cache.Write(layer, start, k, v);
+
+            var (keys, values) = cache.Read(layer, total); // [batch, kvHeads, total, headDim]
+            if (c.KvHeads != c.Heads)
+            {
+                // Query head h reads key/value head h / (heads/kvHeads), as llama2.c does.
+                keys = keys.repeat_interleave(c.Heads / c.KvHeads, dim: 1);   // [batch, heads, total, headDim]
+                values = values.repeat_interleave(c.Heads / c.KvHeads, dim: 1);
+            }
+
+            var scores = matmul(q, keys.transpose(2, 3)) / MathF.Sqrt(c.HeadDim); // [batch, heads, seq, total]
+            if (mask is not null)
+            {
+                scores = scores.masked_fill(mask, float.NegativeInfinity);
+            }
+
+            var attention = matmul(scores.softmax(-1), values)                 // [batch, heads, seq, headDim]
+                .transpose(1, 2).reshape(batch, seq, c.Heads * c.HeadDim);      // [batch, seq, dim]
+            x = x + F.linear(attention, w.Wo);
+
+            h = RmsNorm(x, w.FfnNorm);
+            var gated = F.silu(F.linear(h, w.W1)) * F.linear(h, w.W3);          // [batch, seq, hidden]
+            x = x + F.linear(gated, w.W2);
+        }
+
+        if (lastPositionOnly)
+        {
+            x = x.narrow(1, seq - 1, 1); // [batch, 1, dim]
+        }
+
+        var logits = F.linear(RmsNorm(x, _weights.FinalNorm), _weights.Classifier); // [batch, seq|1, vocab]
+        return logits.MoveToOuterDisposeScope();
+    }
+
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        _rope.Dispose();
+        _weights.Dispose();
+    }
+
+    private Tensor RmsNorm(Tensor x, Tensor weight) =>
+        // x / sqrt(mean(x²) + eps) · weight, over the last dimension. [.., dim]
+        x * (x.pow(2).mean([-1], keepdim: true) + Config.NormEpsilon).rsqrt() * weight;
+}
