@@ -30,6 +30,9 @@ public sealed class LlamaModel : IDisposable
     /// <summary>Where the weights came from (a file path, or a description for built models).</summary>
     public string Source { get; }
 
+    /// <summary>The tensors, for loaders' and tests' inspection; owned by this model.</summary>
+    internal LlamaWeights Weights => _weights;
+
     /// <summary>Number of parameters (a tied classifier counted once).</summary>
     public long ParameterCount => _weights.ParameterCount;
 

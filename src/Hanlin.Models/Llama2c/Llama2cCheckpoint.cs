@@ -91,9 +91,9 @@ internal static class Llama2cCheckpoint
         config.Validate(path);
         reader.Seek(ExportHeaderBytes);
         var (n, dim, kv, hidden, vocab) = (config.Layers, config.Dim, config.KvDim, config.HiddenDim, config.VocabSize);
-        if (version == 2 && (groupSize <= 0 || dim % groupSize != 0 || hidden % groupSize != 0))
+        if (version == 2 && (groupSize <= 0 || (long)dim * kv % groupSize != 0 || (long)dim * hidden % groupSize != 0 || (long)dim * dim % groupSize != 0))
         {
-            throw Corrupt(path, $"Q8_0 group size {groupSize} does not divide dim {dim} and hidden {hidden}");
+            throw Corrupt(path, $"Q8_0 group size {groupSize} does not divide the weight matrices of {config}");
         }
 
         // Norms stay fp32 in both versions and come first.
@@ -156,7 +156,7 @@ internal static class Llama2cCheckpoint
 
         public Tensor[] Fp32Layers(int layers, params long[] shape) => Enumerable.Range(0, layers).Select(_ => Fp32(shape)).ToArray();
 
-        /// <summary>Q8_0: all int8 values, then one fp32 scale per <paramref name="groupSize"/> consecutive values.</summary>
+        /// <summary>Q8_0: all int8 values, then one fp32 scale per <paramref name="groupSize"/> consecutive values of the flattened matrix.</summary>
         public Tensor Q80(int rows, int columns, int groupSize)
         {
             var count = (long)rows * columns;
