@@ -51,7 +51,7 @@ public sealed class LlamaModel : IDisposable
         TorchRuntime.EnsureLoaded();
         config.Validate("random");
         using var generator = new Generator((ulong)seed);
-        Tensor Random(params long[] shape) => (randn(shape, generator: generator) * 0.02f).DetachFromDisposeScope();
+        Tensor Random(params long[] shape) => randn(shape, generator: generator).mul_(0.02f).DetachFromDisposeScope(); // in place: no second copy
         Tensor Ones(long size) => ones(size).DetachFromDisposeScope();
         var layers = new List<LlamaLayerWeights>();
         for (var i = 0; i < config.Layers; i++)
