@@ -44,6 +44,17 @@ public sealed class LlamaModel : IDisposable
         return Llama2cCheckpoint.Load(checkpointPath);
     }
 
+    /// <summary>
+    /// Loads a llama2.c checkpoint off the caller's thread, reporting progress in [0, 1] and honouring
+    /// cancellation between tensors (nothing is left allocated when cancelled).
+    /// </summary>
+    /// <exception cref="HanlinException">The file is missing, truncated or not a llama2.c checkpoint.</exception>
+    public static Task<LlamaModel> LoadLlama2cAsync(string checkpointPath, IProgress<float>? progress = null, CancellationToken cancellationToken = default)
+    {
+        TorchRuntime.EnsureLoaded();
+        return Task.Run(() => Llama2cCheckpoint.Load(checkpointPath, progress, cancellationToken), cancellationToken);
+    }
+
     /// <summary>Builds a model with random weights of the given shape (benchmarks, tests); deterministic for a seed.</summary>
     public static LlamaModel CreateRandom(LlamaConfig config, long seed = 0)
     {

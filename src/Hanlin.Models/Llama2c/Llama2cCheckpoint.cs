@@ -14,7 +14,7 @@ internal static class Llama2cCheckpoint
     private const uint Magic = 0x616b3432; // "ak42" little-endian
     private const int ExportHeaderBytes = 256;
 
-    public static LlamaModel Load(string path)
+    public static LlamaModel Load(string path, IProgress<float>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         if (!File.Exists(path))
@@ -37,8 +37,19 @@ internal static class Llama2cCheckpoint
             throw Corrupt(path, $"it has {bytes.Length} bytes, fewer than a header");
         }
 
-        var reader = new Reader(bytes, path);
-        return BitConverter.ToUInt32(bytes, 0) == Magic ? LoadExport(reader, path) : LoadLegacy(reader, path);
+        var reader = new Reader(bytes, path, progress, cancellationToken);
+        try
+        {
+            var model = BitConverter.ToUInt32(bytes, 0) == Magic ? LoadExport(reader, path) : LoadLegacy(reader, path);
+            progress?.Report(1f);
+            return model;
+        }
+        catch
+        {
+            // A bad or cancelled load must not strand the tensors read so far: nothing else owns them yet.
+            reader.DisposeTensors();
+            throw;
+        }
     }
 
     private static LlamaModel LoadLegacy(Reader reader, string path)
@@ -132,8 +143,9 @@ internal static class Llama2cCheckpoint
         new(ErrorCodes.CorruptFile, $"Checkpoint '{path}' is not a valid llama2.c checkpoint: {problem}.");
 
     /// <summary>Sequential little-endian reader that turns byte ranges into detached fp32 tensors.</summary>
-    private sealed class Reader(byte[] bytes, string path)
+    private sealed class Reader(byte[] bytes, string path, IProgress<float>? progress, CancellationToken cancellationToken)
     {
+        private readonly List<Tensor> _created = [];
         private long _offset;
 
         public long Length => bytes.LongLength;
@@ -151,7 +163,7 @@ internal static class Llama2cCheckpoint
         public Tensor Fp32(params long[] shape)
         {
             var values = MemoryMarshal.Cast<byte, float>(Take(4 * shape.Aggregate(1L, (a, b) => a * b))).ToArray();
-            return tensor(values, shape).DetachFromDisposeScope();
+            return Track(tensor(values, shape));
         }
 
         public Tensor[] Fp32Layers(int layers, params long[] shape) => Enumerable.Range(0, layers).Select(_ => Fp32(shape)).ToArray();
@@ -168,14 +180,30 @@ internal static class Llama2cCheckpoint
                 values[i] = quantized[i] * scales[(int)(i / groupSize)];
             }
 
-            return tensor(values, rows, columns).DetachFromDisposeScope();
+            return Track(tensor(values, rows, columns));
         }
 
         public Tensor[] Q80Layers(int layers, int rows, int columns, int groupSize) =>
             Enumerable.Range(0, layers).Select(_ => Q80(rows, columns, groupSize)).ToArray();
 
+        public void DisposeTensors()
+        {
+            foreach (var created in _created)
+            {
+                created.Dispose();
+            }
+        }
+
+        private Tensor Track(Tensor created)
+        {
+            _created.Add(created.DetachFromDisposeScope());
+            progress?.Report((float)_offset / bytes.LongLength);
+            return created;
+        }
+
         private ReadOnlySpan<byte> Take(long count)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             if (count < 0 || count > bytes.LongLength - _offset)
             {
                 throw Corrupt(path, $"it ends at byte {bytes.LongLength} while {count} more bytes were expected at offset {_offset} (truncated?)");

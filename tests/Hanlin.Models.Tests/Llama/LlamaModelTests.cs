@@ -1,5 +1,6 @@
 using Hanlin.Core.Errors;
 using Hanlin.Models.Llama;
+using Hanlin.Models.Llama2c;
 using static TorchSharp.torch;
 
 namespace Hanlin.Models.Tests.Llama;
@@ -115,5 +116,48 @@ public sealed class LlamaModelTests
         var error = (reference.view(-1, 8) - dequantised.view(-1, 8)).abs();
         Assert.True((error <= (step * 0.5f) + 1e-6f).all().item<bool>());
         Assert.True(fp32.Weights.Layers[0].AttentionNorm.allclose(q8.Weights.Layers[0].AttentionNorm, rtol: 0, atol: 0));
+    }
+
+    [Fact]
+    public async Task Loading_asynchronously_reports_progress_up_to_completion()
+    {
+        var reports = new List<float>();
+        using var model = await LlamaModel.LoadLlama2cAsync(Stories260K.Checkpoint, new SynchronousProgress(reports.Add), TestContext.Current.CancellationToken);
+
+        Assert.Equal(512, model.Config.VocabSize);
+        Assert.True(reports.Count > 10);
+        Assert.Equal(1f, reports[^1]);
+        Assert.Equal(reports.Order(), reports);
+    }
+
+    [Fact]
+    public void A_cancelled_load_throws_and_frees_what_it_had_read()
+    {
+        using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        var before = TorchSharp.DisposeScopeManager.Statistics.ThreadTotalLiveCount;
+        var progress = new SynchronousProgress(p =>
+        {
+            if (p > 0.3f)
+            {
+                cancellation.Cancel();
+            }
+        });
+
+        // Synchronously, so the tensor statistics (kept per thread) see the whole load.
+        Assert.ThrowsAny<OperationCanceledException>(() => Llama2cCheckpoint.Load(Stories260K.Checkpoint, progress, cancellation.Token));
+        Assert.True(progress.Calls > 1);
+        Assert.Equal(before, TorchSharp.DisposeScopeManager.Statistics.ThreadTotalLiveCount);
+    }
+
+    // Progress<T> posts to the thread pool; these tests need the callback inline and in order.
+    private sealed class SynchronousProgress(Action<float> report) : IProgress<float>
+    {
+        public int Calls { get; private set; }
+
+        public void Report(float value)
+        {
+            Calls++;
+            report(value);
+        }
     }
 }

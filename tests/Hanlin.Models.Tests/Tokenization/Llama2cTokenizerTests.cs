@@ -87,4 +87,19 @@ public sealed class Llama2cTokenizerTests
         Assert.Equal(ErrorCodes.CorruptFile, ex.Code);
         Assert.Contains("tok-truncated.bin", ex.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Streamed_text_concatenates_to_the_full_decode_and_holds_back_split_characters()
+    {
+        var tokenizer = Llama2cTokenizer.Load(Stories260K.Tokenizer);
+        var ids = tokenizer.Encode("a ☕ b 你好", addBos: false);
+        var decoder = new StreamingTextDecoder(tokenizer);
+
+        var parts = ids.Select(decoder.Append).ToList();
+        parts.Add(decoder.Flush());
+
+        Assert.Equal(tokenizer.Decode(ids), string.Concat(parts));
+        Assert.DoesNotContain(parts, p => p.Contains('\uFFFD', StringComparison.Ordinal));
+        Assert.Contains(string.Empty, parts); // the first bytes of ☕ complete nothing on their own
+    }
 }
