@@ -12,7 +12,7 @@ namespace Hanlin.Models.Llama;
 /// </summary>
 public sealed class LlamaModel : IDisposable
 {
-    private readonly LlamaWeights _weights;
+    private LlamaWeights _weights;
     private readonly RotaryEmbedding _rope;
     private bool _disposed;
 
@@ -76,6 +76,31 @@ public sealed class LlamaModel : IDisposable
         var embedding = Random(config.VocabSize, config.Dim);
         var classifier = config.TiedClassifier ? null : Random(config.VocabSize, config.Dim);
         return new LlamaModel(config, new LlamaWeights(embedding, layers, Ones(config.Dim), classifier), "random");
+    }
+
+    /// <summary>Element type of the weights, activations and KV cache: fp32 (default) or bf16.</summary>
+    public ScalarType DType => _weights.TokenEmbedding.dtype;
+
+    /// <summary>
+    /// Converts the weights to <paramref name="dtype"/> in place (fp32 or bf16; fp16 is 5-8x slower on CPU and
+    /// not offered). RMSNorm and softmax still accumulate in fp32. Caches created earlier must be recreated.
+    /// </summary>
+    public void ConvertTo(ScalarType dtype)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (dtype is not (ScalarType.Float32 or ScalarType.BFloat16))
+        {
+            throw new HanlinException(ErrorCodes.InvalidArgument, $"Model precision {dtype} is not supported; use Float32 or BFloat16.");
+        }
+
+        if (dtype == DType)
+        {
+            return;
+        }
+
+        var converted = _weights.ConvertTo(dtype);
+        _weights.Dispose();
+        _weights = converted;
     }
 
     /// <summary>Allocates a KV cache for <paramref name="batchSize"/> sequences of up to <paramref name="maxSequenceLength"/> (default: the context length) positions.</summary>
@@ -143,7 +168,8 @@ public sealed class LlamaModel : IDisposable
                 scores = scores.masked_fill(mask, float.NegativeInfinity);
             }
 
-            var attention = matmul(scores.softmax(-1), values)                 // [batch, heads, seq, headDim]
+            var probabilities = scores.dtype == ScalarType.Float32 ? scores.softmax(-1) : scores.to(ScalarType.Float32).softmax(-1).to(scores.dtype);
+            var attention = matmul(probabilities, values)                 // [batch, heads, seq, headDim]
                 .transpose(1, 2).reshape(batch, seq, c.Heads * c.HeadDim);      // [batch, seq, dim]
             x = x + F.linear(attention, w.Wo);
 
@@ -173,7 +199,12 @@ public sealed class LlamaModel : IDisposable
         _weights.Dispose();
     }
 
-    private Tensor RmsNorm(Tensor x, Tensor weight) =>
-        // x / sqrt(mean(x²) + eps) · weight, over the last dimension. [.., dim]
-        x * (x.pow(2).mean([-1], keepdim: true) + Config.NormEpsilon).rsqrt() * weight;
+    private Tensor RmsNorm(Tensor x, Tensor weight)
+    {
+        // x / sqrt(mean(x²) + eps) · weight over the last dimension, accumulated in fp32 for bf16 inputs. [.., dim]
+        var dtype = x.dtype;
+        var wide = dtype == ScalarType.Float32 ? x : x.to(ScalarType.Float32);
+        var normed = wide * (wide.pow(2).mean([-1], keepdim: true) + Config.NormEpsilon).rsqrt();
+        return (dtype == ScalarType.Float32 ? normed : normed.to(dtype)) * weight;
+    }
 }

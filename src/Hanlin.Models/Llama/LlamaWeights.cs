@@ -30,6 +30,17 @@ internal sealed class LlamaWeights : IDisposable
     /// <summary>Total number of parameters, counting a tied classifier once.</summary>
     public long ParameterCount => Distinct().Sum(t => t.numel());
 
+    /// <summary>Copies every tensor to <paramref name="dtype"/> (keeping a tied classifier tied); this instance is left intact.</summary>
+    public LlamaWeights ConvertTo(torch.ScalarType dtype)
+    {
+        torch.Tensor Convert(torch.Tensor t) => t.to(dtype).DetachFromDisposeScope();
+        var layers = Layers.Select(l => new LlamaLayerWeights(
+            Convert(l.AttentionNorm), Convert(l.Wq), Convert(l.Wk), Convert(l.Wv), Convert(l.Wo),
+            Convert(l.FfnNorm), Convert(l.W1), Convert(l.W2), Convert(l.W3))).ToList();
+        var embedding = Convert(TokenEmbedding);
+        return new LlamaWeights(embedding, layers, Convert(FinalNorm), ReferenceEquals(Classifier, TokenEmbedding) ? null : Convert(Classifier));
+    }
+
     public void Dispose()
     {
         foreach (var tensor in Distinct())

@@ -68,6 +68,25 @@ public sealed class LlamaModelTests
     }
 
     [Fact]
+    public void A_bf16_copy_computes_logits_close_to_fp32_with_the_same_prediction()
+    {
+        using var model = LlamaModel.LoadLlama2c(Stories260K.Checkpoint);
+        using var bf16 = LlamaModel.LoadLlama2c(Stories260K.Checkpoint);
+        bf16.ConvertTo(ScalarType.BFloat16);
+        Assert.Equal(ScalarType.BFloat16, bf16.DType);
+
+        using var scope = NewDisposeScope();
+        using var cacheA = model.CreateCache();
+        using var cacheB = bf16.CreateCache();
+        var expected = model.Forward(tensor(Prompt, 1, Prompt.Length), 0, cacheA, lastPositionOnly: true);
+        var actual = bf16.Forward(tensor(Prompt, 1, Prompt.Length), 0, cacheB, lastPositionOnly: true).to(ScalarType.Float32);
+
+        var difference = (expected - actual).abs().max().item<float>();
+        Assert.True(difference < 0.5f, $"max |fp32 - bf16| logit difference {difference}");
+        Assert.Equal(expected.argmax().item<long>(), actual.argmax().item<long>());
+    }
+
+    [Fact]
     public void A_truncated_checkpoint_is_reported_as_corrupt_naming_the_file()
     {
         using var temp = new TempDirectory();
