@@ -125,7 +125,7 @@ public sealed class TextGenerator
         var input = tensor(tokens, 1, tokens.Length);                        // [1, seq]
         var logits = _model.Forward(input, position, cache, lastPositionOnly: true); // [1, 1, vocab]
         position += tokens.Length;
-        var values = logits.to(ScalarType.Float32).reshape(-1).data<float>().ToArray();
+        var values = logits.reshape(-1).data<float>().ToArray();
         if (float.IsNaN(values[0]) || Array.Exists(values, float.IsNaN))
         {
             throw new HanlinException(ErrorCodes.Internal, $"Model '{_model.Source}' produced NaN logits at position {position - 1}.");

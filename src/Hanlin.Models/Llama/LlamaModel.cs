@@ -113,7 +113,7 @@ public sealed class LlamaModel : IDisposable
     /// <summary>
     /// Runs <paramref name="tokens"/> <c>[batch, seq]</c> (int64) at positions start..start+seq-1, appending their keys
     /// and values to <paramref name="cache"/>, and returns logits <c>[batch, seq, vocab]</c> (or <c>[batch, 1, vocab]</c>
-    /// for the last position only when <paramref name="lastPositionOnly"/>). The caller owns the result.
+    /// for the last position only when <paramref name="lastPositionOnly"/>), always fp32. The caller owns the result.
     /// </summary>
     public Tensor Forward(Tensor tokens, int start, KvCache cache, bool lastPositionOnly = false)
     {
@@ -184,6 +184,11 @@ public sealed class LlamaModel : IDisposable
         }
 
         var logits = F.linear(RmsNorm(x, _weights.FinalNorm), _weights.Classifier); // [batch, seq|1, vocab]
+        if (logits.dtype != ScalarType.Float32)
+        {
+            logits = logits.to(ScalarType.Float32);
+        }
+
         return logits.MoveToOuterDisposeScope();
     }
 
