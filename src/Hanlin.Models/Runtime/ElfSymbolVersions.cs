@@ -14,19 +14,6 @@ using System.Text;
 
 namespace Hanlin.Models.Runtime;
 
-/// <summary>The outcome of <see cref="ElfSymbolVersions.MarkRequirementWeak"/>.</summary>
-internal enum WeakRequirementOutcome
-{
-    /// <summary>The requirement was found and its VER_FLG_WEAK bit set in the buffer.</summary>
-    Patched,
-
-    /// <summary>The requirement was already weak; nothing changed.</summary>
-    AlreadyWeak,
-
-    /// <summary>The library does not require that version at all; nothing changed.</summary>
-    NotRequired,
-}
-
 /// <summary>
 /// Reads and edits the GNU symbol-versioning sections of little-endian ELF64 shared objects.
 /// Hand-written because no ELF library is available from the package mirror, and the job is small:
@@ -46,6 +33,19 @@ internal static class ElfSymbolVersions
     private const ushort VerFlgWeak = 0x2;
     private const int Elf64HeaderSize = 64;
     private const int Elf64SectionHeaderSize = 64;
+
+    /// <summary>The outcome of <see cref="MarkRequirementWeak"/>.</summary>
+    public enum WeakRequirementOutcome
+    {
+        /// <summary>The requirement was found and its VER_FLG_WEAK bit set in the buffer.</summary>
+        Patched,
+
+        /// <summary>The requirement was already weak; nothing changed.</summary>
+        AlreadyWeak,
+
+        /// <summary>The library does not require that version at all; nothing changed.</summary>
+        NotRequired,
+    }
 
     /// <summary>
     /// Sets VER_FLG_WEAK on the Vernaux entry requiring <paramref name="version"/> from
@@ -298,7 +298,7 @@ public sealed class WeakenGlibcxxRequirement : Microsoft.Build.Utilities.Task
         {
             var path = item.ItemSpec;
             var bytes = File.ReadAllBytes(path);
-            if (ElfSymbolVersions.MarkRequirementWeak(bytes, "libstdc++.so.6", Version) != WeakRequirementOutcome.Patched)
+            if (ElfSymbolVersions.MarkRequirementWeak(bytes, "libstdc++.so.6", Version) != ElfSymbolVersions.WeakRequirementOutcome.Patched)
             {
                 continue;
             }

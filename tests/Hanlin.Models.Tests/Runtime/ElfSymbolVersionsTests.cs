@@ -11,9 +11,9 @@ public sealed class ElfSymbolVersionsTests
         var bytes = (byte[])original.Clone();
         Assert.Contains(ElfSymbolVersions.ReadRequirements(bytes), r => r is { Library: "libstdc++.so.6", Version: "GLIBCXX_3.4.32", Weak: false });
 
-        Assert.Equal(WeakRequirementOutcome.Patched, ElfSymbolVersions.MarkRequirementWeak(bytes, "libstdc++.so.6", "GLIBCXX_3.4.32"));
-        Assert.Equal(WeakRequirementOutcome.AlreadyWeak, ElfSymbolVersions.MarkRequirementWeak(bytes, "libstdc++.so.6", "GLIBCXX_3.4.32"));
-        Assert.Equal(WeakRequirementOutcome.NotRequired, ElfSymbolVersions.MarkRequirementWeak(bytes, "libstdc++.so.6", "GLIBCXX_9.9.9"));
+        Assert.Equal(ElfSymbolVersions.WeakRequirementOutcome.Patched, ElfSymbolVersions.MarkRequirementWeak(bytes, "libstdc++.so.6", "GLIBCXX_3.4.32"));
+        Assert.Equal(ElfSymbolVersions.WeakRequirementOutcome.AlreadyWeak, ElfSymbolVersions.MarkRequirementWeak(bytes, "libstdc++.so.6", "GLIBCXX_3.4.32"));
+        Assert.Equal(ElfSymbolVersions.WeakRequirementOutcome.NotRequired, ElfSymbolVersions.MarkRequirementWeak(bytes, "libstdc++.so.6", "GLIBCXX_9.9.9"));
 
         var changed = Enumerable.Range(0, bytes.Length).Where(i => bytes[i] != original[i]).ToList();
         Assert.Single(changed);
