@@ -46,6 +46,12 @@ public sealed class Llama2cTokenizer
     /// <summary>End-of-sequence id (llama2.c: 2).</summary>
     public int EosId => 2;
 
+    /// <summary>
+    /// Ids that end a generation: BOS, with which llama2.c models begin the next story (run.c stops there),
+    /// and EOS.
+    /// </summary>
+    public IReadOnlySet<int> StopTokenIds { get; } = new HashSet<int> { 1, 2 };
+
     /// <summary>Number of pieces in the vocabulary.</summary>
     public int VocabSize => _pieces.Length;
 
@@ -195,18 +201,23 @@ public sealed class Llama2cTokenizer
     {
         // run.c: repeatedly merge the adjacent pair whose concatenation is in the vocabulary with the
         // highest score (leftmost on ties), until no pair merges. BOS takes part, as in run.c.
+        // Each pair's candidate is cached and only the two pairs touching a merge are looked up again,
+        // so a pass is a scan of floats rather than a string concatenation per pair.
+        var pairIds = new List<int>(tokens.Count);
+        for (var i = 0; i < tokens.Count - 1; i++)
+        {
+            pairIds.Add(PairId(tokens[i], tokens[i + 1]));
+        }
+
         while (true)
         {
             var bestScore = -1e10f;
-            var bestId = -1;
             var bestIndex = -1;
-            for (var i = 0; i < tokens.Count - 1; i++)
+            for (var i = 0; i < pairIds.Count; i++)
             {
-                var merged = Latin1.GetString(_pieces[tokens[i]]) + Latin1.GetString(_pieces[tokens[i + 1]]);
-                if (_ids.TryGetValue(merged, out var id) && _scores[id] > bestScore)
+                if (pairIds[i] >= 0 && _scores[pairIds[i]] > bestScore)
                 {
-                    bestScore = _scores[id];
-                    bestId = id;
+                    bestScore = _scores[pairIds[i]];
                     bestIndex = i;
                 }
             }
@@ -216,10 +227,23 @@ public sealed class Llama2cTokenizer
                 return;
             }
 
-            tokens[bestIndex] = bestId;
+            tokens[bestIndex] = pairIds[bestIndex];
             tokens.RemoveAt(bestIndex + 1);
+            pairIds.RemoveAt(bestIndex);
+            if (bestIndex > 0)
+            {
+                pairIds[bestIndex - 1] = PairId(tokens[bestIndex - 1], tokens[bestIndex]);
+            }
+
+            if (bestIndex < pairIds.Count)
+            {
+                pairIds[bestIndex] = PairId(tokens[bestIndex], tokens[bestIndex + 1]);
+            }
         }
     }
+
+    private int PairId(int left, int right) =>
+        _ids.TryGetValue(Latin1.GetString(_pieces[left]) + Latin1.GetString(_pieces[right]), out var id) ? id : -1;
 
     private static bool TryParseByteToken(byte[] piece, out byte value)
     {

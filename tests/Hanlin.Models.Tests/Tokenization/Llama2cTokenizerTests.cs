@@ -102,4 +102,16 @@ public sealed class Llama2cTokenizerTests
         Assert.DoesNotContain(parts, p => p.Contains('\uFFFD', StringComparison.Ordinal));
         Assert.Contains(string.Empty, parts); // the first bytes of ☕ complete nothing on their own
     }
+
+    [Fact]
+    public void A_long_text_is_merged_into_few_tokens_and_round_trips()
+    {
+        var tokenizer = Llama2cTokenizer.Load(Stories260K.Tokenizer);
+        var text = string.Concat(Enumerable.Repeat("Lily and Ben went to the park. They saw a big red ball! ", 150));
+
+        var ids = tokenizer.Encode(text, addBos: false);
+
+        Assert.Equal(" " + text, tokenizer.Decode(ids));
+        Assert.True(ids.Count < text.Length / 2, $"{ids.Count} tokens for {text.Length} characters: merges did not happen");
+    }
 }
