@@ -155,21 +155,21 @@ public sealed class LlamaModel : IDisposable
             cache.Write(layer, start, k, v);
 
             var (keys, values) = cache.Read(layer, total); // [batch, kvHeads, total, headDim]
-            if (c.KvHeads != c.Heads)
-            {
-                // Query head h reads key/value head h / (heads/kvHeads), as llama2.c does.
-                keys = keys.repeat_interleave(c.Heads / c.KvHeads, dim: 1);   // [batch, heads, total, headDim]
-                values = values.repeat_interleave(c.Heads / c.KvHeads, dim: 1);
-            }
 
-            var scores = matmul(q, keys.transpose(2, 3)) / MathF.Sqrt(c.HeadDim); // [batch, heads, seq, total]
+            // Grouped-query attention without copying the cache: query head h reads key/value head h / group
+            // (as llama2.c does), so the group's query heads are stacked along the sequence axis and multiply
+            // their shared keys directly. [batch, kvHeads, group*seq, headDim]
+            var group = c.Heads / c.KvHeads;
+            var grouped = q.reshape(batch, c.KvHeads, group * seq, c.HeadDim);
+            var scores = matmul(grouped, keys.transpose(2, 3)) / MathF.Sqrt(c.HeadDim); // [batch, kvHeads, group*seq, total]
             if (mask is not null)
             {
-                scores = scores.masked_fill(mask, float.NegativeInfinity);
+                scores = scores.masked_fill(group == 1 ? mask : mask.repeat(group, 1), float.NegativeInfinity);
             }
 
             var probabilities = scores.dtype == ScalarType.Float32 ? scores.softmax(-1) : scores.to(ScalarType.Float32).softmax(-1).to(scores.dtype);
-            var attention = matmul(probabilities, values)                 // [batch, heads, seq, headDim]
+            var attention = matmul(probabilities, values)                       // [batch, kvHeads, group*seq, headDim]
+                .reshape(batch, c.Heads, seq, c.HeadDim)                         // [batch, heads, seq, headDim]
                 .transpose(1, 2).reshape(batch, seq, c.Heads * c.HeadDim);      // [batch, seq, dim]
             x = x + F.linear(attention, w.Wo);
 
