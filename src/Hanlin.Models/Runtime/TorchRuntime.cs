@@ -34,6 +34,8 @@ public static class TorchRuntime
                 return;
             }
 
+            PreferPassiveOpenMpWaiting();
+
             // torch's static constructor loads the backend and a failure there poisons the type for the
             // whole process, so the wrapper must be known loadable before TorchSharp is touched.
             if (OperatingSystem.IsLinux())
@@ -56,6 +58,38 @@ public static class TorchRuntime
             _loaded = true;
         }
     }
+
+    /// <summary>
+    /// Sets <c>OMP_WAIT_POLICY=PASSIVE</c> for libtorch's OpenMP runtime unless the user chose a policy.
+    /// </summary>
+    /// <remarks>
+    /// libgomp's default spin-waiting is ruinous on small shared machines: measured on the 2-core project
+    /// machine under load, a 386M-parameter bf16 model with 2 threads decoded 0.9 tokens/s spinning versus
+    /// 7.5 passive (prompt 15 versus 98 tokens/s), burning 7x the CPU time. libgomp reads the variable when
+    /// it loads, so it must be in the native environment (setenv, not Environment.SetEnvironmentVariable,
+    /// which only changes .NET's copy) before libtorch is loaded.
+    /// </remarks>
+    private static void PreferPassiveOpenMpWaiting()
+    {
+        if (!OperatingSystem.IsLinux() || Environment.GetEnvironmentVariable("OMP_WAIT_POLICY") is not null)
+        {
+            return;
+        }
+
+        try
+        {
+            _ = SetEnvironment("OMP_WAIT_POLICY\0"u8.ToArray(), "PASSIVE\0"u8.ToArray(), 0);
+        }
+        catch (Exception ex) when (ex is DllNotFoundException or EntryPointNotFoundException)
+        {
+            // A libc without setenv (not glibc/musl) only loses the tuning, never the model.
+        }
+    }
+
+    // NUL-terminated UTF-8 byte arrays are blittable, so no unsafe code or string marshalling is involved.
+    [DllImport("libc.so.6", EntryPoint = "setenv")]
+    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+    private static extern int SetEnvironment(byte[] name, byte[] value, int overwrite);
 
     private static bool TryInitialize(out string error)
     {
