@@ -27,6 +27,11 @@ public static class ErrorCodes
     public const string StorageCorrupt = "storage_corrupt";
     public const string SchemaTooNew = "schema_too_new";
 
+    // Models.
+    public const string RuntimeUnavailable = "runtime_unavailable";
+    public const string ContextLengthExceeded = "context_length_exceeded";
+    public const string UnsupportedModel = "unsupported_model";
+
     // Generic.
     public const string InvalidArgument = "invalid_argument";
     public const string Cancelled = "cancelled";

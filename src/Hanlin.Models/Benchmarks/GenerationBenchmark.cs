@@ -1,0 +1,70 @@
+using System.Diagnostics;
+using Hanlin.Models.Generation;
+using Hanlin.Models.Llama;
+using static TorchSharp.torch;
+
+namespace Hanlin.Models.Benchmarks;
+
+/// <summary>
+/// Measures prompt processing (one batched forward) and decoding (one forward per token against the KV cache)
+/// for a model. Backs <c>hanlin bench generate</c>; numbers belong in docs/benchmarks.md, not in tests.
+/// </summary>
+public static class GenerationBenchmark
+{
+    /// <summary>
+    /// The Llama-shaped ~415M-parameter configuration of the llama.cpp reference figures
+    /// (hidden 896, 24 layers, 14/2 heads, FFN 4864, 32k vocabulary): Qwen2.5-0.5B's shape without QKV bias.
+    /// </summary>
+    public static LlamaConfig ReferenceShape { get; } = new(896, 4864, 24, 14, 2, 32000, 2048) { RopeLayout = RopeLayout.HalfSplit, TiedClassifier = true };
+
+    /// <summary>Runs a warm-up, then times <paramref name="promptTokens"/> of prompt and <paramref name="decodeTokens"/> of greedy decoding.</summary>
+    public static GenerationBenchmarkResult Run(LlamaModel model, int promptTokens = 512, int decodeTokens = 128, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(promptTokens);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(decodeTokens);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(promptTokens + decodeTokens, model.Config.MaxSequenceLength);
+
+        // Fixed pseudo-random ids (never BOS/EOS), so runs compare like for like.
+        var random = new Random(1234);
+        var prompt = Enumerable.Range(0, promptTokens).Select(_ => (long)random.Next(3, model.Config.VocabSize)).ToArray();
+
+        using (var warmCache = model.CreateCache(1, Math.Min(model.Config.MaxSequenceLength, 64)))
+        using (var warmScope = NewDisposeScope())
+        {
+            model.Forward(tensor(prompt[..Math.Min(16, promptTokens)], 1, Math.Min(16, promptTokens)), 0, warmCache, lastPositionOnly: true);
+        }
+
+        using var cache = model.CreateCache(1, promptTokens + decodeTokens);
+        var clock = Stopwatch.StartNew();
+        int next;
+        using (var scope = NewDisposeScope())
+        {
+            var logits = model.Forward(tensor(prompt, 1, promptTokens), 0, cache, lastPositionOnly: true);
+            next = TokenSampler.ArgMax(logits.reshape(-1).data<float>().ToArray());
+        }
+
+        var firstToken = clock.Elapsed;
+        clock.Restart();
+        for (var i = 0; i < decodeTokens; i++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            using var scope = NewDisposeScope();
+            var logits = model.Forward(tensor(new long[] { next }, 1, 1), promptTokens + i, cache, lastPositionOnly: true);
+            next = TokenSampler.ArgMax(logits.reshape(-1).data<float>().ToArray());
+        }
+
+        var decode = clock.Elapsed;
+        using var process = Process.GetCurrentProcess();
+        return new GenerationBenchmarkResult(
+            model.Source,
+            model.ParameterCount,
+            get_num_threads(),
+            promptTokens,
+            promptTokens / firstToken.TotalSeconds,
+            firstToken,
+            decodeTokens,
+            decodeTokens / decode.TotalSeconds,
+            process.PeakWorkingSet64);
+    }
+}

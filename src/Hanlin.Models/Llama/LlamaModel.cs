@@ -1,0 +1,215 @@
+using Hanlin.Core.Errors;
+using Hanlin.Models.Llama2c;
+using Hanlin.Models.Runtime;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+
+namespace Hanlin.Models.Llama;
+
+/// <summary>
+/// A Llama-architecture decoder (RMSNorm, RoPE, grouped-query attention, SwiGLU, optionally tied classifier)
+/// running on TorchSharp. Owns its weights; not thread-safe (one forward at a time).
+/// </summary>
+public sealed class LlamaModel : IDisposable
+{
+    private LlamaWeights _weights;
+    private readonly RotaryEmbedding _rope;
+    private bool _disposed;
+
+    internal LlamaModel(LlamaConfig config, LlamaWeights weights, string source)
+    {
+        Config = config;
+        Source = source;
+        _weights = weights;
+        _rope = new RotaryEmbedding(config);
+    }
+
+    /// <summary>The model's shape.</summary>
+    public LlamaConfig Config { get; }
+
+    /// <summary>Where the weights came from (a file path, or a description for built models).</summary>
+    public string Source { get; }
+
+    /// <summary>The tensors, for loaders' and tests' inspection; owned by this model.</summary>
+    internal LlamaWeights Weights => _weights;
+
+    /// <summary>Number of parameters (a tied classifier counted once).</summary>
+    public long ParameterCount => _weights.ParameterCount;
+
+    /// <summary>Loads a llama2.c checkpoint (legacy version 0, or export versions 1 fp32 and 2 Q8_0, dequantised to fp32).</summary>
+    /// <exception cref="HanlinException">The file is missing, truncated or not a llama2.c checkpoint.</exception>
+    public static LlamaModel LoadLlama2c(string checkpointPath)
+    {
+        TorchRuntime.EnsureLoaded();
+        return Llama2cCheckpoint.Load(checkpointPath);
+    }
+
+    /// <summary>
+    /// Loads a llama2.c checkpoint off the caller's thread, reporting progress in [0, 1] and honouring
+    /// cancellation between tensors (nothing is left allocated when cancelled).
+    /// </summary>
+    /// <exception cref="HanlinException">The file is missing, truncated or not a llama2.c checkpoint.</exception>
+    public static Task<LlamaModel> LoadLlama2cAsync(string checkpointPath, IProgress<float>? progress = null, CancellationToken cancellationToken = default)
+    {
+        TorchRuntime.EnsureLoaded();
+        return Task.Run(() => Llama2cCheckpoint.Load(checkpointPath, progress, cancellationToken), cancellationToken);
+    }
+
+    /// <summary>Builds a model with random weights of the given shape (benchmarks, tests); deterministic for a seed.</summary>
+    public static LlamaModel CreateRandom(LlamaConfig config, long seed = 0)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        TorchRuntime.EnsureLoaded();
+        config.Validate("random");
+        using var generator = new Generator((ulong)seed);
+        Tensor Random(params long[] shape) => randn(shape, generator: generator).mul_(0.02f).DetachFromDisposeScope(); // in place: no second copy
+        Tensor Ones(long size) => ones(size).DetachFromDisposeScope();
+        var layers = new List<LlamaLayerWeights>();
+        for (var i = 0; i < config.Layers; i++)
+        {
+            layers.Add(new LlamaLayerWeights(
+                Ones(config.Dim), Random(config.Dim, config.Dim), Random(config.KvDim, config.Dim), Random(config.KvDim, config.Dim),
+                Random(config.Dim, config.Dim), Ones(config.Dim), Random(config.HiddenDim, config.Dim), Random(config.Dim, config.HiddenDim),
+                Random(config.HiddenDim, config.Dim)));
+        }
+
+        var embedding = Random(config.VocabSize, config.Dim);
+        var classifier = config.TiedClassifier ? null : Random(config.VocabSize, config.Dim);
+        return new LlamaModel(config, new LlamaWeights(embedding, layers, Ones(config.Dim), classifier), "random");
+    }
+
+    /// <summary>Element type of the weights, activations and KV cache: fp32 (default) or bf16.</summary>
+    public ScalarType DType => _weights.TokenEmbedding.dtype;
+
+    /// <summary>
+    /// Converts the weights to <paramref name="dtype"/> in place (fp32 or bf16; fp16 is 5-8x slower on CPU and
+    /// not offered). RMSNorm and softmax still accumulate in fp32. Caches created earlier must be recreated.
+    /// </summary>
+    public void ConvertTo(ScalarType dtype)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (dtype is not (ScalarType.Float32 or ScalarType.BFloat16))
+        {
+            throw new HanlinException(ErrorCodes.InvalidArgument, $"Model precision {dtype} is not supported; use Float32 or BFloat16.");
+        }
+
+        if (dtype == DType)
+        {
+            return;
+        }
+
+        var converted = _weights.ConvertTo(dtype);
+        _weights.Dispose();
+        _weights = converted;
+    }
+
+    /// <summary>Allocates a KV cache for <paramref name="batchSize"/> sequences of up to <paramref name="maxSequenceLength"/> (default: the context length) positions.</summary>
+    public KvCache CreateCache(int batchSize = 1, int? maxSequenceLength = null)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        return new KvCache(Config, batchSize, maxSequenceLength ?? Config.MaxSequenceLength, _weights.TokenEmbedding.dtype);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="tokens"/> <c>[batch, seq]</c> (int64) at positions start..start+seq-1, appending their keys
+    /// and values to <paramref name="cache"/>, and returns logits <c>[batch, seq, vocab]</c> (or <c>[batch, 1, vocab]</c>
+    /// for the last position only when <paramref name="lastPositionOnly"/>), always fp32. The caller owns the result.
+    /// </summary>
+    public Tensor Forward(Tensor tokens, int start, KvCache cache, bool lastPositionOnly = false)
+    {
+        ArgumentNullException.ThrowIfNull(tokens);
+        ArgumentNullException.ThrowIfNull(cache);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (tokens.dim() != 2 || tokens.shape[0] != cache.BatchSize)
+        {
+            throw new ArgumentException($"Expected tokens [batch={cache.BatchSize}, seq], got [{string.Join(", ", tokens.shape)}].", nameof(tokens));
+        }
+
+        var batch = tokens.shape[0];
+        var seq = tokens.shape[1];
+        ArgumentOutOfRangeException.ThrowIfNegative(start);
+        if (start + seq > cache.MaxSequenceLength)
+        {
+            throw new HanlinException(
+                ErrorCodes.ContextLengthExceeded,
+                $"Positions {start}..{start + seq - 1} exceed the context of {cache.MaxSequenceLength} tokens of model '{Source}'.");
+        }
+
+        var c = Config;
+        var total = start + (int)seq;
+        using var scope = NewDisposeScope();
+        var x = _weights.TokenEmbedding.index_select(0, tokens.reshape(-1)).reshape(batch, seq, c.Dim); // [batch, seq, dim]
+
+        // Causal mask over absolute positions: query start+i may see keys 0..start+i. [seq, total]
+        var mask = seq == 1 ? null : ones(seq, total, dtype: ScalarType.Bool).triu(start + 1);
+
+        for (var layer = 0; layer < c.Layers; layer++)
+        {
+            var w = _weights.Layers[layer];
+            var h = RmsNorm(x, w.AttentionNorm);
+            var q = F.linear(h, w.Wq).view(batch, seq, c.Heads, c.HeadDim).transpose(1, 2);   // [batch, heads, seq, headDim]
+            var k = F.linear(h, w.Wk).view(batch, seq, c.KvHeads, c.HeadDim).transpose(1, 2); // [batch, kvHeads, seq, headDim]
+            var v = F.linear(h, w.Wv).view(batch, seq, c.KvHeads, c.HeadDim).transpose(1, 2);
+            q = _rope.Apply(q, start);
+            k = _rope.Apply(k, start);
+            cache.Write(layer, start, k, v);
+
+            var (keys, values) = cache.Read(layer, total); // [batch, kvHeads, total, headDim]
+
+            // Grouped-query attention without copying the cache: query head h reads key/value head h / group
+            // (as llama2.c does), so the group's query heads are stacked along the sequence axis and multiply
+            // their shared keys directly. [batch, kvHeads, group*seq, headDim]
+            var group = c.Heads / c.KvHeads;
+            var grouped = q.reshape(batch, c.KvHeads, group * seq, c.HeadDim);
+            var scores = matmul(grouped, keys.transpose(2, 3)) / MathF.Sqrt(c.HeadDim); // [batch, kvHeads, group*seq, total]
+            if (mask is not null)
+            {
+                scores = scores.masked_fill(group == 1 ? mask : mask.repeat(group, 1), float.NegativeInfinity);
+            }
+
+            var probabilities = scores.dtype == ScalarType.Float32 ? scores.softmax(-1) : scores.to(ScalarType.Float32).softmax(-1).to(scores.dtype);
+            var attention = matmul(probabilities, values)                       // [batch, kvHeads, group*seq, headDim]
+                .reshape(batch, c.Heads, seq, c.HeadDim)                         // [batch, heads, seq, headDim]
+                .transpose(1, 2).reshape(batch, seq, c.Heads * c.HeadDim);      // [batch, seq, dim]
+            x = x + F.linear(attention, w.Wo);
+
+            h = RmsNorm(x, w.FfnNorm);
+            var gated = F.silu(F.linear(h, w.W1)) * F.linear(h, w.W3);          // [batch, seq, hidden]
+            x = x + F.linear(gated, w.W2);
+        }
+
+        if (lastPositionOnly)
+        {
+            x = x.narrow(1, seq - 1, 1); // [batch, 1, dim]
+        }
+
+        var logits = F.linear(RmsNorm(x, _weights.FinalNorm), _weights.Classifier); // [batch, seq|1, vocab]
+        if (logits.dtype != ScalarType.Float32)
+        {
+            logits = logits.to(ScalarType.Float32);
+        }
+
+        return logits.MoveToOuterDisposeScope();
+    }
+
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        _rope.Dispose();
+        _weights.Dispose();
+    }
+
+    private Tensor RmsNorm(Tensor x, Tensor weight)
+    {
+        // x / sqrt(mean(x²) + eps) · weight over the last dimension, accumulated in fp32 for bf16 inputs. [.., dim]
+        var dtype = x.dtype;
+        var wide = dtype == ScalarType.Float32 ? x : x.to(ScalarType.Float32);
+        var normed = wide * (wide.pow(2).mean([-1], keepdim: true) + Config.NormEpsilon).rsqrt();
+        return (dtype == ScalarType.Float32 ? normed : normed.to(dtype)) * weight;
+    }
+}
