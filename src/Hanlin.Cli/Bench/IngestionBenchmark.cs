@@ -13,8 +13,13 @@ namespace Hanlin.Cli.Bench;
 internal sealed class IngestionBenchmark
 {
     private readonly string _workDirectory;
+    private readonly double _chineseShare;
 
-    public IngestionBenchmark(string workDirectory) => _workDirectory = workDirectory;
+    public IngestionBenchmark(string workDirectory, double chineseShare)
+    {
+        _workDirectory = workDirectory;
+        _chineseShare = chineseShare;
+    }
 
     public Task<IngestionBenchmarkResult> TextAsync(long totalBytes, CancellationToken cancellationToken) =>
         RunAsync("markdown/text", totalBytes, pages: 0, (corpus, dir) =>
@@ -54,7 +59,7 @@ internal sealed class IngestionBenchmark
         var input = Path.Combine(root, "input");
         var data = Path.Combine(root, "data");
         Directory.CreateDirectory(input);
-        generate(new SyntheticCorpus(seed: 42), input);
+        generate(new SyntheticCorpus(seed: 42, _chineseShare), input);
 
         var sources = new SourceCollector(input).Collect([input], recursive: true);
         var bytes = sources.Sources.Sum(s => new FileInfo(s.FilePath).Length);

@@ -27,13 +27,20 @@ internal sealed class SyntheticCorpus
          "份额 波动 披露 流动性 投资者 组合 票息 到期 禁忌 不良反应 老年人 妊娠 用法用量 每日 季度 年度 报告 营业收入").Split(' ');
 
     private readonly Random _random;
+    private readonly int _chineseOneIn;
 
-    public SyntheticCorpus(int seed) => _random = new Random(seed);
+    /// <param name="seed">Makes the corpus reproducible.</param>
+    /// <param name="chineseShare">Fraction of sentences written in Chinese (0 = English only).</param>
+    public SyntheticCorpus(int seed, double chineseShare = 1 / 3.0)
+    {
+        _random = new Random(seed);
+        _chineseOneIn = chineseShare <= 0 ? 0 : (int)Math.Round(1 / chineseShare);
+    }
 
     public string Sentence()
     {
         var sb = new StringBuilder();
-        var chinese = _random.Next(3) == 0;
+        var chinese = _chineseOneIn > 0 && _random.Next(_chineseOneIn) == 0;
         var words = _random.Next(8, 22);
         for (var i = 0; i < words; i++)
         {

@@ -21,13 +21,14 @@ internal static class BenchCommands
         var pdfPages = new Option<int>("--pdf-pages") { Description = "Text PDF pages to ingest (20-page files).", DefaultValueFactory = _ => 400 };
         var docxFiles = new Option<int>("--docx-files") { Description = "DOCX files of 200 paragraphs to ingest.", DefaultValueFactory = _ => 20 };
         var xlsxRows = new Option<int>("--xlsx-rows") { Description = "Rows of one XLSX sheet to ingest.", DefaultValueFactory = _ => 50_000 };
+        var chinese = new Option<double>("--chinese-share") { Description = "Fraction of generated sentences in Chinese (0-1).", DefaultValueFactory = _ => 1 / 3.0 };
         var keep = new Option<bool>("--keep") { Description = "Keep the generated corpora and data directories." };
-        var command = new Command("ingest", "Measure end-to-end ingestion throughput (MB/s, pages/s) and peak memory.") { textMb, pdfPages, docxFiles, xlsxRows, keep };
+        var command = new Command("ingest", "Measure end-to-end ingestion throughput (MB/s, pages/s) and peak memory.") { textMb, pdfPages, docxFiles, xlsxRows, chinese, keep };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
             var context = CliContext.From(parseResult, console);
             var work = Path.Combine(Path.GetTempPath(), "hanlin-bench-" + Guid.NewGuid().ToString("N")[..8]);
-            var bench = new IngestionBenchmark(work);
+            var bench = new IngestionBenchmark(work, Math.Clamp(parseResult.GetValue(chinese), 0, 1));
             var results = new List<IngestionBenchmarkResult>();
             try
             {
