@@ -37,7 +37,7 @@ public sealed record RetrievalBenchmarkOptions
     public int VectorIntrinsicDimension { get; init; } = 24;
 
     /// <summary>HNSW settings.</summary>
-    public HnswOptions Hnsw { get; init; } = new() { M = 16, EfConstruction = 100, EfSearch = 64 };
+    public HnswOptions Hnsw { get; init; } = new() { M = 16, EfConstruction = 100, EfSearch = 100 };
 
     /// <summary>Seed of all generated data.</summary>
     public int Seed { get; init; } = 7;
