@@ -23,8 +23,11 @@ public sealed class HybridRetriever
         _vectors = vectors;
     }
 
-    /// <summary>Whether vector retrieval is available.</summary>
-    public bool HasVectors => _vectors is not null;
+    /// <summary>The BM25 index, which ingestion keeps in step with storage.</summary>
+    public LuceneBm25Index Lexical => _lexical;
+
+    /// <summary>The vector index, or null when no embedding model is configured; ingestion upserts into it.</summary>
+    public EmbeddingVectorIndex? Vectors => _vectors;
 
     /// <summary>Runs <paramref name="query"/>.</summary>
     public async Task<HybridResult> SearchAsync(HybridQuery query, CancellationToken cancellationToken = default)
