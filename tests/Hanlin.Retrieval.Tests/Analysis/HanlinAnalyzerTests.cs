@@ -74,6 +74,15 @@ public sealed class HanlinAnalyzerTests
     }
 
     [Fact]
+    public void Characters_outside_the_basic_plane_do_not_break_runs_or_dictionary_matches()
+    {
+        var terms = Analyzer.Terms("𠮷野家阿司匹林");
+
+        Assert.Contains("𠮷野", terms);
+        Assert.Contains("阿司匹林", terms);
+    }
+
+    [Fact]
     public void Dictionary_loads_from_a_text_file_and_ignores_comments_and_blanks()
     {
         using var temp = new TempDirectory();
