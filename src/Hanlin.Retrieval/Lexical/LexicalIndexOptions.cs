@@ -18,6 +18,15 @@ public sealed record LexicalIndexOptions
     /// </summary>
     public int MaxQueryTerms { get; init; } = 200;
 
+    /// <summary>
+    /// Share of chunks above which a query term counts as common: it then only adds score to chunks that
+    /// also match a rarer query term (see Lucene's CommonTermsQuery). Set above 1 to disable.
+    /// </summary>
+    public double CommonTermRatio { get; init; } = 0.05;
+
+    /// <summary>Index size below which no term counts as common (small indexes are fast anyway).</summary>
+    public int CommonTermMinChunks { get; init; } = 1_000;
+
     /// <summary>Largest <c>topK</c> a search accepts.</summary>
     public int MaxTopK { get; init; } = 1000;
 }

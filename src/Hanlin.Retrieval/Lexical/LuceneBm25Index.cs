@@ -161,16 +161,17 @@ public sealed class LuceneBm25Index : IDisposable
         ArgumentOutOfRangeException.ThrowIfGreaterThan(topK, _options.MaxTopK);
         ObjectDisposedException.ThrowIf(_disposed, this);
 
-        var textQuery = BuildTextQuery(query);
-        if (textQuery is null)
+        var terms = AnalyzeQuery(query);
+        if (terms.Count == 0)
         {
             return [];
         }
 
         var filterQuery = BuildFilterQuery(filter ?? SearchFilter.None);
-        Query luceneQuery = filterQuery is null ? textQuery : new FilteredQuery(textQuery, new QueryWrapperFilter(filterQuery));
         return WithSearcher(searcher =>
         {
+            var textQuery = BuildTextQuery(terms, searcher.IndexReader);
+            Query luceneQuery = filterQuery is null ? textQuery : new FilteredQuery(textQuery, new QueryWrapperFilter(filterQuery));
             var top = searcher.Search(luceneQuery, topK);
             var hits = new List<LexicalHit>(top.ScoreDocs.Length);
             foreach (var scoreDoc in top.ScoreDocs)
@@ -256,41 +257,61 @@ public sealed class LuceneBm25Index : IDisposable
         _directory.Dispose();
     }
 
-    private BooleanQuery? BuildTextQuery(string query)
+    private List<string> AnalyzeQuery(string query)
     {
         var terms = new List<string>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
-        using (var stream = _analyzer.GetTokenStream(TextField, query))
+        using var stream = _analyzer.GetTokenStream(TextField, query);
+        var term = stream.AddAttribute<ICharTermAttribute>();
+        stream.Reset();
+        while (terms.Count < _options.MaxQueryTerms && stream.IncrementToken())
         {
-            var term = stream.AddAttribute<ICharTermAttribute>();
-            stream.Reset();
-            while (terms.Count < _options.MaxQueryTerms && stream.IncrementToken())
+            var text = term.ToString();
+            if (seen.Add(text))
             {
-                var text = term.ToString();
-                if (seen.Add(text))
-                {
-                    terms.Add(text);
-                }
+                terms.Add(text);
             }
-
-            stream.End();
         }
 
-        if (terms.Count == 0)
-        {
-            return null;
-        }
+        stream.End();
+        return terms;
+    }
 
-        // Summing per-field BM25 scores is what a multi-field OR query does; the boosts weight the fields.
-        var boolean = new BooleanQuery(disableCoord: true);
+    // Summing per-field BM25 scores is what a multi-field OR query does; the boosts weight the fields.
+    // Common terms (in more than CommonTermRatio of chunks) only add score to chunks that match a rarer
+    // query term, as Lucene's CommonTermsQuery does: ranking barely changes, but scoring no longer walks
+    // the long posting lists of words like 的/数据/report for every chunk, which dominated tail latency.
+    private BooleanQuery BuildTextQuery(List<string> terms, IndexReader reader)
+    {
+        var numDocs = reader.NumDocs;
+        var rare = new BooleanQuery(disableCoord: true);
+        var common = new BooleanQuery(disableCoord: true);
         foreach (var text in terms)
         {
-            boolean.Add(new TermQuery(new Term(TextField, text)) { Boost = _options.TextBoost }, Occur.SHOULD);
-            boolean.Add(new TermQuery(new Term(TitleField, text)) { Boost = _options.TitleBoost }, Occur.SHOULD);
-            boolean.Add(new TermQuery(new Term(SectionField, text)) { Boost = _options.SectionBoost }, Occur.SHOULD);
+            var isCommon = numDocs >= _options.CommonTermMinChunks
+                && reader.DocFreq(new Term(TextField, text)) > _options.CommonTermRatio * numDocs;
+            AddFieldClauses(isCommon ? common : rare, text);
         }
 
-        return boolean;
+        if (rare.Clauses.Count == 0 || common.Clauses.Count == 0)
+        {
+            return rare.Clauses.Count == 0 ? common : rare;
+        }
+
+        var combined = new BooleanQuery(disableCoord: true) { { rare, Occur.MUST } };
+        foreach (var clause in common.Clauses)
+        {
+            combined.Add(clause);
+        }
+
+        return combined;
+    }
+
+    private void AddFieldClauses(BooleanQuery query, string text)
+    {
+        query.Add(new TermQuery(new Term(TextField, text)) { Boost = _options.TextBoost }, Occur.SHOULD);
+        query.Add(new TermQuery(new Term(TitleField, text)) { Boost = _options.TitleBoost }, Occur.SHOULD);
+        query.Add(new TermQuery(new Term(SectionField, text)) { Boost = _options.SectionBoost }, Occur.SHOULD);
     }
 
     private static BooleanQuery? BuildFilterQuery(SearchFilter filter)

@@ -231,4 +231,24 @@ public sealed class LuceneBm25IndexTests : IDisposable
         Assert.Equal(ErrorCodes.Internal, ex.Code);
         Assert.Contains("locked", ex.Message);
     }
+
+    [Fact]
+    public void Common_terms_only_score_chunks_that_match_a_rarer_query_term()
+    {
+        using var index = new LuceneBm25Index(
+            _temp.File("common"),
+            new HanlinAnalyzer(),
+            new LexicalIndexOptions { CommonTermRatio = 0.5, CommonTermMinChunks = 0 });
+        index.Upsert(
+        [
+            .. Enumerable.Range(0, 8).Select(i => TestChunks.Make($"plain{i}", $"report number {i} report")),
+            TestChunks.Make("rare", "report about warfarin"),
+        ]);
+
+        var mixed = index.Search("report warfarin", topK: 20);
+        var commonOnly = index.Search("report", topK: 20);
+
+        Assert.Equal("rare", Assert.Single(mixed).ChunkId);
+        Assert.Equal(9, commonOnly.Count);
+    }
 }
