@@ -1,0 +1,32 @@
+namespace Hanlin.Retrieval.Lexical;
+
+/// <summary>Query-time field boosts and limits of <see cref="LuceneBm25Index"/>.</summary>
+public sealed record LexicalIndexOptions
+{
+    /// <summary>Boost of the chunk text field.</summary>
+    public float TextBoost { get; init; } = 1.0f;
+
+    /// <summary>Boost of the document title and name field.</summary>
+    public float TitleBoost { get; init; } = 1.5f;
+
+    /// <summary>Boost of the section path field.</summary>
+    public float SectionBoost { get; init; } = 1.2f;
+
+    /// <summary>
+    /// Distinct query terms kept (in order of appearance); a pasted page of text must not build a query
+    /// beyond Lucene's clause limit (1024) or take seconds to score.
+    /// </summary>
+    public int MaxQueryTerms { get; init; } = 200;
+
+    /// <summary>
+    /// Share of chunks above which a query term counts as common: it then only adds score to chunks that
+    /// also match a rarer query term (see Lucene's CommonTermsQuery). Set above 1 to disable.
+    /// </summary>
+    public double CommonTermRatio { get; init; } = 0.05;
+
+    /// <summary>Index size below which no term counts as common (small indexes are fast anyway).</summary>
+    public int CommonTermMinChunks { get; init; } = 1_000;
+
+    /// <summary>Largest <c>topK</c> a search accepts.</summary>
+    public int MaxTopK { get; init; } = 1000;
+}

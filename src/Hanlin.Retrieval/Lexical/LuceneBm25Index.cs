@@ -1,0 +1,426 @@
+using Hanlin.Core.Errors;
+using Hanlin.Retrieval.Analysis;
+using Lucene.Net.Analysis.TokenAttributes;
+using Lucene.Net.Documents;
+using Lucene.Net.Index;
+using Lucene.Net.Search;
+using Lucene.Net.Search.Similarities;
+using Lucene.Net.Store;
+using LuceneDirectory = Lucene.Net.Store.Directory;
+
+namespace Hanlin.Retrieval.Lexical;
+
+/// <summary>
+/// The BM25 full-text index of chunks, persisted in one directory. Writes are visible to searches as
+/// soon as the write call returns (near-real-time reopen); they are durable only after <see cref="Commit"/>.
+/// Searches are thread-safe and run concurrently with writes. One instance owns the directory's write lock.
+/// </summary>
+public sealed class LuceneBm25Index : IDisposable
+{
+    internal const string IdField = "id";
+    internal const string CollectionField = "collection";
+    internal const string DocumentField = "document";
+    internal const string TextField = "text";
+    internal const string TitleField = "title";
+    internal const string SectionField = "section";
+    internal const string PageField = "page";
+    internal const string TagField = "tag";
+    internal const string UpdatedField = "updated";
+
+    private const string CheckpointKey = "hanlin.checkpoint";
+
+    private static readonly HashSet<string> HitFields = [IdField, CollectionField, DocumentField];
+
+    private readonly string _path;
+    private readonly LexicalIndexOptions _options;
+    private readonly HanlinAnalyzer _analyzer;
+    private readonly LuceneDirectory _directory;
+    private readonly IndexWriter _writer;
+    private readonly SearcherManager _searchers;
+    private bool _disposed;
+
+    /// <summary>
+    /// Opens the index in <paramref name="path"/>, creating it when absent.
+    /// </summary>
+    /// <exception cref="HanlinException">The index is corrupt, from an unknown format, or locked by another process.</exception>
+    public LuceneBm25Index(string path, HanlinAnalyzer? analyzer = null, LexicalIndexOptions? options = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        _path = path;
+        _options = options ?? new LexicalIndexOptions();
+        _analyzer = analyzer ?? new HanlinAnalyzer();
+        var similarity = new BM25Similarity();
+        try
+        {
+            System.IO.Directory.CreateDirectory(path);
+            _directory = FSDirectory.Open(new DirectoryInfo(path));
+            var config = new IndexWriterConfig(HanlinAnalyzer.Version, _analyzer)
+            {
+                OpenMode = OpenMode.CREATE_OR_APPEND,
+                Similarity = similarity,
+            };
+            _writer = new IndexWriter(_directory, config);
+            _searchers = new SearcherManager(_writer, applyAllDeletes: true, new Bm25SearcherFactory(similarity));
+        }
+        catch (LockObtainFailedException ex)
+        {
+            _directory?.Dispose();
+            throw new HanlinException(ErrorCodes.Internal, $"The lexical index '{path}' is locked by another process; only one Hanlin process may write it.", ex);
+        }
+        catch (Exception ex) when (ex is CorruptIndexException or IndexFormatTooOldException or IndexFormatTooNewException)
+        {
+            _directory?.Dispose();
+            throw new HanlinException(ErrorCodes.StorageCorrupt, $"The lexical index '{path}' is corrupt or of an unknown format; run 'hanlin index rebuild'.", ex);
+        }
+        catch (IOException ex)
+        {
+            _directory?.Dispose();
+            throw new HanlinException(ErrorCodes.StorageCorrupt, $"The lexical index '{path}' cannot be opened: {ex.Message}", ex);
+        }
+    }
+
+    /// <summary>The directory holding the index files.</summary>
+    public string Path => _path;
+
+    /// <summary>Number of live (not deleted) chunks visible to searches.</summary>
+    public int Count => WithSearcher(s => s.IndexReader.NumDocs);
+
+    /// <summary>
+    /// The checkpoint stored with the last <see cref="Commit"/> (for instance storage's change sequence),
+    /// or null. Repair-on-start compares it with storage to decide whether to re-verify.
+    /// </summary>
+    public string? Checkpoint =>
+        _writer.CommitData is { } data && data.TryGetValue(CheckpointKey, out var value) ? value : null;
+
+    /// <summary>Adds chunks, replacing any already indexed with the same chunk id.</summary>
+    public void Upsert(IEnumerable<IndexedChunk> chunks)
+    {
+        ArgumentNullException.ThrowIfNull(chunks);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        Write(() =>
+        {
+            foreach (var chunk in chunks)
+            {
+                _writer.UpdateDocument(new Term(IdField, chunk.ChunkId), ToDocument(chunk));
+            }
+        });
+    }
+
+    /// <summary>Removes every chunk of a document.</summary>
+    public void DeleteDocument(string documentId)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(documentId);
+        Write(() => _writer.DeleteDocuments(new Term(DocumentField, documentId)));
+    }
+
+    /// <summary>Removes every chunk of a collection.</summary>
+    public void DeleteCollection(string collectionId)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(collectionId);
+        Write(() => _writer.DeleteDocuments(new Term(CollectionField, collectionId)));
+    }
+
+    /// <summary>Removes chunks by id; unknown ids are ignored.</summary>
+    public void DeleteChunks(IEnumerable<string> chunkIds)
+    {
+        ArgumentNullException.ThrowIfNull(chunkIds);
+        Write(() => _writer.DeleteDocuments([.. chunkIds.Select(id => new Term(IdField, id))]));
+    }
+
+    /// <summary>Removes everything (before a rebuild from storage).</summary>
+    public void Clear() => Write(_writer.DeleteAll);
+
+    /// <summary>Makes all writes so far durable, recording <paramref name="checkpoint"/> with them when given.</summary>
+    public void Commit(string? checkpoint = null)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        try
+        {
+            if (checkpoint is not null)
+            {
+                _writer.SetCommitData(new Dictionary<string, string> { [CheckpointKey] = checkpoint });
+            }
+
+            _writer.Commit();
+        }
+        catch (IOException ex)
+        {
+            throw new HanlinException(ErrorCodes.Internal, $"The lexical index '{_path}' could not be committed: {ex.Message}", ex);
+        }
+    }
+
+    /// <summary>
+    /// Finds the <paramref name="topK"/> best chunks for a free-text query. The query is analysed, never
+    /// parsed, so operators and brackets in user input are ordinary text and cannot fail the search.
+    /// A query with no searchable terms (empty, punctuation, stop words) returns no hits.
+    /// </summary>
+    public IReadOnlyList<LexicalHit> Search(string query, SearchFilter? filter = null, int topK = 10)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(topK);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(topK, _options.MaxTopK);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+
+        var terms = AnalyzeQuery(query);
+        if (terms.Count == 0)
+        {
+            return [];
+        }
+
+        var filterQuery = BuildFilterQuery(filter ?? SearchFilter.None);
+        return WithSearcher(searcher =>
+        {
+            var textQuery = BuildTextQuery(terms, searcher.IndexReader);
+            Query luceneQuery = filterQuery is null ? textQuery : new FilteredQuery(textQuery, new QueryWrapperFilter(filterQuery));
+            var top = searcher.Search(luceneQuery, topK);
+            var hits = new List<LexicalHit>(top.ScoreDocs.Length);
+            foreach (var scoreDoc in top.ScoreDocs)
+            {
+                var doc = searcher.Doc(scoreDoc.Doc, HitFields);
+                hits.Add(new LexicalHit(doc.Get(IdField), doc.Get(DocumentField), doc.Get(CollectionField), scoreDoc.Score, hits.Count + 1));
+            }
+
+            return hits;
+        });
+    }
+
+    /// <summary>
+    /// Ids of all indexed chunks passing <paramref name="filter"/>: the candidate set a vector search
+    /// restricts itself to, so lexical and vector retrieval filter alike.
+    /// </summary>
+    public IReadOnlySet<string> MatchingChunkIds(SearchFilter filter)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        Query query = BuildFilterQuery(filter) is { } filterQuery ? filterQuery : new MatchAllDocsQuery();
+        return WithSearcher(searcher =>
+        {
+            var collector = new DocIdCollector();
+            searcher.Search(query, collector);
+            var ids = new HashSet<string>(collector.DocIds.Count, StringComparer.Ordinal);
+            var fields = new HashSet<string> { IdField };
+            foreach (var docId in collector.DocIds)
+            {
+                ids.Add(searcher.Doc(docId, fields).Get(IdField));
+            }
+
+            return ids;
+        });
+    }
+
+    /// <summary>
+    /// Live chunk count per document id, for repair-on-start to compare with storage.
+    /// </summary>
+    public IReadOnlyDictionary<string, int> CountChunksByDocument() => WithSearcher(searcher =>
+    {
+        var counts = new Dictionary<string, int>(StringComparer.Ordinal);
+        var reader = searcher.IndexReader;
+        var terms = MultiFields.GetTerms(reader, DocumentField);
+        if (terms is null)
+        {
+            return counts;
+        }
+
+        var liveDocs = MultiFields.GetLiveDocs(reader);
+        var termsEnum = terms.GetEnumerator();
+        DocsEnum? docs = null;
+        while (termsEnum.MoveNext())
+        {
+            docs = termsEnum.Docs(liveDocs, docs, DocsFlags.NONE);
+            var count = 0;
+            while (docs.NextDoc() != DocIdSetIterator.NO_MORE_DOCS)
+            {
+                count++;
+            }
+
+            if (count > 0)
+            {
+                counts[termsEnum.Term.Utf8ToString()] = count;
+            }
+        }
+
+        return counts;
+    });
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        _searchers.Dispose();
+
+        // Disposing the writer commits pending changes, as an orderly shutdown should.
+        _writer.Dispose();
+        _directory.Dispose();
+    }
+
+    private List<string> AnalyzeQuery(string query)
+    {
+        var terms = new List<string>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        using var stream = _analyzer.GetTokenStream(TextField, query);
+        var term = stream.AddAttribute<ICharTermAttribute>();
+        stream.Reset();
+        while (terms.Count < _options.MaxQueryTerms && stream.IncrementToken())
+        {
+            var text = term.ToString();
+            if (seen.Add(text))
+            {
+                terms.Add(text);
+            }
+        }
+
+        stream.End();
+        return terms;
+    }
+
+    // Summing per-field BM25 scores is what a multi-field OR query does; the boosts weight the fields.
+    // Common terms (in more than CommonTermRatio of chunks) only add score to chunks that match a rarer
+    // query term, as Lucene's CommonTermsQuery does: ranking barely changes, but scoring no longer walks
+    // the long posting lists of words like 的/数据/report for every chunk, which dominated tail latency.
+    private BooleanQuery BuildTextQuery(List<string> terms, IndexReader reader)
+    {
+        var numDocs = reader.NumDocs;
+        var rare = new BooleanQuery(disableCoord: true);
+        var common = new BooleanQuery(disableCoord: true);
+        foreach (var text in terms)
+        {
+            var isCommon = numDocs >= _options.CommonTermMinChunks
+                && reader.DocFreq(new Term(TextField, text)) > _options.CommonTermRatio * numDocs;
+            AddFieldClauses(isCommon ? common : rare, text);
+        }
+
+        if (rare.Clauses.Count == 0 || common.Clauses.Count == 0)
+        {
+            return rare.Clauses.Count == 0 ? common : rare;
+        }
+
+        var combined = new BooleanQuery(disableCoord: true) { { rare, Occur.MUST } };
+        foreach (var clause in common.Clauses)
+        {
+            combined.Add(clause);
+        }
+
+        return combined;
+    }
+
+    private void AddFieldClauses(BooleanQuery query, string text)
+    {
+        query.Add(new TermQuery(new Term(TextField, text)) { Boost = _options.TextBoost }, Occur.SHOULD);
+        query.Add(new TermQuery(new Term(TitleField, text)) { Boost = _options.TitleBoost }, Occur.SHOULD);
+        query.Add(new TermQuery(new Term(SectionField, text)) { Boost = _options.SectionBoost }, Occur.SHOULD);
+    }
+
+    private static BooleanQuery? BuildFilterQuery(SearchFilter filter)
+    {
+        if (filter.IsEmpty)
+        {
+            return null;
+        }
+
+        var query = new BooleanQuery();
+        AddAnyOf(query, CollectionField, filter.CollectionIds);
+        AddAnyOf(query, DocumentField, filter.DocumentIds);
+        if (filter.Tags is not null)
+        {
+            foreach (var (key, value) in filter.Tags)
+            {
+                query.Add(new TermQuery(new Term(TagField, TagTerm(key, value))), Occur.MUST);
+            }
+        }
+
+        if (filter.UpdatedFrom is not null || filter.UpdatedTo is not null)
+        {
+            query.Add(
+                NumericRangeQuery.NewInt64Range(
+                    UpdatedField,
+                    filter.UpdatedFrom?.ToUnixTimeMilliseconds(),
+                    filter.UpdatedTo?.ToUnixTimeMilliseconds(),
+                    minInclusive: true,
+                    maxInclusive: true),
+                Occur.MUST);
+        }
+
+        return query;
+    }
+
+    private static void AddAnyOf(BooleanQuery query, string field, IReadOnlyList<string>? values)
+    {
+        if (values is null)
+        {
+            return;
+        }
+
+        // An empty list must match nothing; a MUST clause with no SHOULD children does exactly that.
+        var anyOf = new BooleanQuery();
+        foreach (var value in values.Distinct(StringComparer.Ordinal).Take(BooleanQuery.MaxClauseCount))
+        {
+            anyOf.Add(new TermQuery(new Term(field, value)), Occur.SHOULD);
+        }
+
+        query.Add(anyOf, Occur.MUST);
+    }
+
+    private static string TagTerm(string key, string value) => string.Concat(key, "=", value);
+
+    private static Document ToDocument(IndexedChunk chunk)
+    {
+        var doc = new Document
+        {
+            new StringField(IdField, chunk.ChunkId, Field.Store.YES),
+            new StringField(CollectionField, chunk.CollectionId, Field.Store.YES),
+            new StringField(DocumentField, chunk.DocumentId, Field.Store.YES),
+            new TextField(TextField, chunk.Text, Field.Store.NO),
+            new TextField(TitleField, chunk.DocumentName, Field.Store.NO),
+            new TextField(SectionField, chunk.SectionPath, Field.Store.NO),
+            new Int64Field(UpdatedField, chunk.UpdatedAt.ToUnixTimeMilliseconds(), Field.Store.NO),
+        };
+        if (!string.IsNullOrWhiteSpace(chunk.Title))
+        {
+            doc.Add(new TextField(TitleField, chunk.Title, Field.Store.NO));
+        }
+
+        if (chunk.PageStart is { } page)
+        {
+            doc.Add(new Int32Field(PageField, page, Field.Store.YES));
+        }
+
+        foreach (var (key, value) in chunk.Tags)
+        {
+            doc.Add(new StringField(TagField, TagTerm(key, value), Field.Store.NO));
+        }
+
+        return doc;
+    }
+
+    private void Write(Action write)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        try
+        {
+            write();
+            _searchers.MaybeRefreshBlocking();
+        }
+        catch (IOException ex)
+        {
+            throw new HanlinException(ErrorCodes.Internal, $"Writing the lexical index '{_path}' failed: {ex.Message}", ex);
+        }
+    }
+
+    private T WithSearcher<T>(Func<IndexSearcher, T> read)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var searcher = _searchers.Acquire();
+        try
+        {
+            return read(searcher);
+        }
+        finally
+        {
+            _searchers.Release(searcher);
+        }
+    }
+}
