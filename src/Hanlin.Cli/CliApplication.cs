@@ -59,6 +59,8 @@ public static class CliApplication
         root.Subcommands.Add(IngestCommand.Create(console));
         root.Subcommands.Add(DocumentsCommands.Create(console));
         root.Subcommands.Add(ChunksCommand.Create(console));
+        root.Subcommands.Add(SearchCommand.Create(console));
+        root.Subcommands.Add(IndexCommands.Create(console));
         root.Subcommands.Add(JobsCommands.Create(console));
         root.Subcommands.Add(DemoCommand.Create(console));
         root.Subcommands.Add(BenchCommands.Create(console));

@@ -77,10 +77,10 @@ internal static class CollectionsCommands
             var context = CliContext.From(parseResult, console);
             await using var session = await CliSession.OpenAsync(context, cancellationToken).ConfigureAwait(false);
             var target = parseResult.GetValue(name)!;
-            if (!await session.Store.DeleteCollectionAsync(target, cancellationToken).ConfigureAwait(false))
-            {
-                throw new HanlinException(ErrorCodes.CollectionNotFound, $"There is no collection '{target}'.");
-            }
+            var collection = await session.Store.GetCollectionAsync(target, cancellationToken).ConfigureAwait(false)
+                ?? throw new HanlinException(ErrorCodes.CollectionNotFound, $"There is no collection '{target}'.");
+            await session.Store.DeleteCollectionAsync(collection.Id, cancellationToken).ConfigureAwait(false);
+            await session.Get<Core.Indexing.IChunkIndex>().RemoveCollectionAsync(collection.Id, cancellationToken).ConfigureAwait(false);
 
             if (context.Json)
             {

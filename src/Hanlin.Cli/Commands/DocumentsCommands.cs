@@ -130,6 +130,8 @@ internal static class DocumentsCommands
                 throw new HanlinException(ErrorCodes.DocumentNotFound, $"There is no document '{target}'.");
             }
 
+            await session.Get<Core.Indexing.IChunkIndex>().RemoveDocumentAsync(target, cancellationToken).ConfigureAwait(false);
+
             if (context.Json)
             {
                 JsonOutput.Write(console, new { deleted = target });

@@ -1,3 +1,6 @@
+using Hanlin.Core.Indexing;
+using Hanlin.Retrieval.Analysis;
+using Hanlin.Retrieval.Lexical;
 using Hanlin.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -28,6 +31,17 @@ internal static class CliServices
         services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         services.AddHanlinStorage(dataDirectory);
         services.AddHanlinIngestion(configuration);
+
+        // The BM25 index lives beside the database; it is opened (and its write lock taken) only by
+        // commands that resolve it: ingest, delete, search, index.
+        services.AddSingleton(sp =>
+        {
+            var root = sp.GetRequiredService<HanlinDataDirectory>().Root;
+            var dictionaryPath = configuration["Retrieval:DomainDictionaryPath"];
+            var dictionary = string.IsNullOrEmpty(dictionaryPath) ? DomainDictionary.BuiltIn : DomainDictionary.BuiltIn.Union(DomainDictionary.Load(dictionaryPath));
+            return new LuceneChunkIndex(new LuceneBm25Index(Path.Combine(root, "index", "lexical"), new HanlinAnalyzer(dictionary)));
+        });
+        services.AddSingleton<IChunkIndex>(sp => sp.GetRequiredService<LuceneChunkIndex>());
         return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
     }
 }

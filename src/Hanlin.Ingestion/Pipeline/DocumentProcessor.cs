@@ -3,6 +3,7 @@ using System.Text;
 using Hanlin.Core.Collections;
 using Hanlin.Core.Documents;
 using Hanlin.Core.Errors;
+using Hanlin.Core.Indexing;
 using Hanlin.Core.Ingestion;
 using Hanlin.Core.Storage;
 using Hanlin.Ingestion.Chunking;
@@ -10,6 +11,7 @@ using Hanlin.Ingestion.Cleaning;
 using Hanlin.Ingestion.Dedup;
 using Hanlin.Ingestion.Extraction;
 using Hanlin.Ingestion.Sniffing;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Hanlin.Ingestion.Pipeline;
@@ -20,7 +22,7 @@ namespace Hanlin.Ingestion.Pipeline;
 /// Throws <see cref="HanlinException"/> for bad input; nothing is stored for a file that fails, so the
 /// job runner records the failure and goes on with the next file.
 /// </summary>
-public sealed class DocumentProcessor
+public sealed partial class DocumentProcessor
 {
     private const int PreviewLength = 80;
 
@@ -35,6 +37,8 @@ public sealed class DocumentProcessor
     private readonly DocumentNormalizer _normalizer;
     private readonly StructuredChunker _chunker;
     private readonly IngestionOptions _options;
+    private readonly IReadOnlyList<IChunkIndex> _indexes;
+    private readonly ILogger<DocumentProcessor> _logger;
 
     public DocumentProcessor(
         IKnowledgeStore store,
@@ -43,7 +47,9 @@ public sealed class DocumentProcessor
         ExtractorRegistry extractors,
         DocumentNormalizer normalizer,
         StructuredChunker chunker,
-        IOptions<IngestionOptions> options)
+        IOptions<IngestionOptions> options,
+        IEnumerable<IChunkIndex> indexes,
+        ILogger<DocumentProcessor> logger)
     {
         ArgumentNullException.ThrowIfNull(options);
         _store = store;
@@ -53,6 +59,8 @@ public sealed class DocumentProcessor
         _normalizer = normalizer;
         _chunker = chunker;
         _options = options.Value;
+        _indexes = [.. indexes];
+        _logger = logger;
     }
 
     /// <param name="source">The file and its name in the collection.</param>
@@ -135,7 +143,27 @@ public sealed class DocumentProcessor
             kept);
         var (document, stored) = await _store.SaveVersionAsync(version, cancellationToken).ConfigureAwait(false);
 
-        await RefreshFingerprintsAsync(document.Id, fingerprints, CancellationToken.None).ConfigureAwait(false);
+        // Storage has committed: from here on the file is ingested whatever happens, so nothing is cancelled.
+        // An index that fails to follow is repaired from storage by its owner (see IChunkIndex).
+        var storedChunks = await _store.GetChunksAsync(document.Id, CancellationToken.None).ConfigureAwait(false);
+        fingerprints.RemoveDocument(document.Id);
+        foreach (var chunk in storedChunks)
+        {
+            fingerprints.Add(chunk.Id, chunk.DocumentId, chunk.SimHash);
+        }
+
+        foreach (var index in _indexes)
+        {
+            try
+            {
+                await index.ReplaceDocumentAsync(document, storedChunks, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (HanlinException ex)
+            {
+                LogIndexBehind(document.Id, ex.Code, ex.Message);
+            }
+        }
+
         return Result(source, FileOutcome.Ingested, document.Id, stored.Version, sniffed.MediaType, size, kept.Count) with
         {
             DroppedChunks = dropped,
@@ -231,15 +259,6 @@ public sealed class DocumentProcessor
     // Local ids are "#ordinal" in the kept list; report them as "ordinal N of this document".
     private static string LocalName(string localId) => "this-document" + localId;
 
-    private async Task RefreshFingerprintsAsync(string documentId, NearDuplicateIndex fingerprints, CancellationToken cancellationToken)
-    {
-        fingerprints.RemoveDocument(documentId);
-        foreach (var chunk in await _store.GetChunksAsync(documentId, cancellationToken).ConfigureAwait(false))
-        {
-            fingerprints.Add(chunk.Id, chunk.DocumentId, chunk.SimHash);
-        }
-    }
-
     private static string Preview(string text)
     {
         var flat = text.ReplaceLineEndings(" ");
@@ -248,4 +267,7 @@ public sealed class DocumentProcessor
 
     private static FileResult Result(IngestionSource source, FileOutcome outcome, string? documentId, int? version, string? mediaType, long size, int chunks) =>
         new(source.SourceName, outcome, documentId, version, mediaType, size, chunks, [], [], null, null);
+
+    [LoggerMessage(EventId = 2010, Level = LogLevel.Warning, Message = "Document {DocumentId} is stored but its index update failed ({ErrorCode}: {ErrorMessage}); the index is repaired from storage on the next start")]
+    private partial void LogIndexBehind(string documentId, string errorCode, string errorMessage);
 }
