@@ -12,6 +12,33 @@ internal static class BenchCommands
     {
         var command = new Command("bench", "Benchmarks on generated data (no network, no external files).");
         command.Subcommands.Add(IngestCommand(console));
+        command.Subcommands.Add(SearchCommand(console));
+        return command;
+    }
+
+    private static Command SearchCommand(IAnsiConsole console)
+    {
+        var chunks = new Option<int>("--chunks") { Description = "Synthetic mixed zh/en chunks in the BM25 index (0 skips).", DefaultValueFactory = _ => 100_000 };
+        var vectors = new Option<int>("--vectors") { Description = "Vectors in the HNSW index (0 skips).", DefaultValueFactory = _ => 100_000 };
+        var dims = new Option<int>("--dims") { Description = "Vector dimensions.", DefaultValueFactory = _ => 384 };
+        var intrinsic = new Option<int>("--intrinsic-dims") { Description = "Intrinsic dimension of the synthetic vectors (0 = isotropic random, the worst case).", DefaultValueFactory = _ => 24 };
+        var command = new Command("search", "Measure BM25 latency and HNSW latency/recall against exact search on generated data.") { chunks, vectors, dims, intrinsic };
+        command.SetAction((parseResult, cancellationToken) =>
+        {
+            var work = Path.Combine(Path.GetTempPath(), "hanlin-bench-search-" + Guid.NewGuid().ToString("N")[..8]);
+            var options = new Hanlin.Retrieval.Benchmarks.RetrievalBenchmarkOptions
+            {
+                WorkDirectory = work,
+                ChunkCount = parseResult.GetValue(chunks),
+                VectorCount = parseResult.GetValue(vectors),
+                Dimensions = parseResult.GetValue(dims),
+                VectorIntrinsicDimension = parseResult.GetValue(intrinsic),
+            };
+            var progress = new Progress<string>(line => console.Profile.Out.Writer.WriteLine(line));
+            var result = Hanlin.Retrieval.Benchmarks.RetrievalBenchmark.Run(options, CliContext.From(parseResult, console).Json ? null : progress, cancellationToken);
+            JsonOutput.Write(console, result);
+            return Task.FromResult(ExitCodes.Success);
+        });
         return command;
     }
 
