@@ -46,13 +46,20 @@ public sealed class NearDuplicateIndex
             RemoveChunk(chunkId);
         }
 
-        var entry = new NearDuplicateEntry(chunkId, documentId, simHash, _sequence++);
-        _byChunk.Add(chunkId, entry);
         if (!_byDocument.TryGetValue(documentId, out var ofDocument))
         {
             ofDocument = [];
             _byDocument.Add(documentId, ofDocument);
         }
+        else if (ofDocument.Count > 0)
+        {
+            // Share one document id string: fingerprints loaded from storage carry a fresh copy per chunk,
+            // and hundreds of thousands of copies would dominate the index's memory.
+            documentId = ofDocument[0].DocumentId;
+        }
+
+        var entry = new NearDuplicateEntry(chunkId, documentId, simHash, _sequence++);
+        _byChunk.Add(chunkId, entry);
 
         ofDocument.Add(entry);
         for (var band = 0; band < Bands; band++)
