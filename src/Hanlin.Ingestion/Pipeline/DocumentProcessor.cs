@@ -63,60 +63,112 @@ public sealed partial class DocumentProcessor
         _logger = logger;
     }
 
+    /// <summary>Prepares and commits one file (see <see cref="PrepareAsync"/> and <see cref="CommitAsync"/>).</summary>
     /// <param name="source">The file and its name in the collection.</param>
     /// <param name="collection">Target collection.</param>
     /// <param name="fingerprints">Near-duplicate index of the collection; updated with the stored chunks.</param>
     /// <param name="cancellationToken">Cancels between steps; nothing is stored for a cancelled file.</param>
     public async Task<FileResult> ProcessAsync(IngestionSource source, Collection collection, NearDuplicateIndex fingerprints, CancellationToken cancellationToken = default)
     {
+        var prepared = await PrepareAsync(source, collection, cancellationToken).ConfigureAwait(false);
+        await using (prepared.ConfigureAwait(false))
+        {
+            return await CommitAsync(prepared, collection, fingerprints, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// The CPU-heavy part, which only reads storage: hash, unchanged check, sniff, extract, normalise, chunk.
+    /// Several files may be prepared at once; the result holds the open file until it is disposed.
+    /// </summary>
+    internal async Task<PreparedDocument> PrepareAsync(IngestionSource source, Collection collection, CancellationToken cancellationToken = default)
+    {
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(collection);
-        ArgumentNullException.ThrowIfNull(fingerprints);
 
         var limits = _options.Limits;
         var content = OpenFile(source, limits);
-        await using var contentScope = content.ConfigureAwait(false);
-        var size = content.Length;
-        var sha256 = Convert.ToHexStringLower(await SHA256.HashDataAsync(content, cancellationToken).ConfigureAwait(false));
-        content.Position = 0;
+        try
+        {
+            var size = content.Length;
+            var sha256 = Convert.ToHexStringLower(await SHA256.HashDataAsync(content, cancellationToken).ConfigureAwait(false));
+            content.Position = 0;
 
+            var existing = await _store.FindDocumentBySourceAsync(collection.Id, source.SourceName, cancellationToken).ConfigureAwait(false);
+            if (existing is not null && existing.Sha256 == sha256 && existing.LastErrorCode is null)
+            {
+                await content.DisposeAsync().ConfigureAwait(false);
+                return PreparedDocument.Done(source, Result(source, FileOutcome.Unchanged, existing.Id, existing.Version, existing.MediaType, size, existing.ChunkCount));
+            }
+
+            var sniffed = _sniffer.Sniff(content, source.SourceName);
+            content.Position = 0;
+            var extractor = _extractors.Get(sniffed.MediaType, source.SourceName);
+            var context = new ExtractionContext(source.SourceName, sniffed.MediaType, limits, sniffed.Encoding);
+            var extracted = await extractor.ExtractAsync(content, context, cancellationToken).ConfigureAwait(false);
+            cancellationToken.ThrowIfCancellationRequested();
+
+            var normalized = _normalizer.Normalize(extracted);
+            if (normalized.Text.Length == 0 && normalized.PagesNeedingOcr.Count == 0)
+            {
+                throw new HanlinException(ErrorCodes.NoTextContent, $"'{source.SourceName}' contains no text to ingest.");
+            }
+
+            var textBytes = Encoding.UTF8.GetBytes(normalized.Text);
+            var textSha256 = Convert.ToHexStringLower(SHA256.HashData(textBytes));
+            var drafts = _chunker.Chunk(normalized, _options.Chunking);
+            cancellationToken.ThrowIfCancellationRequested();
+            return new PreparedDocument(source, content, size, sha256, sniffed.MediaType, normalized, normalized.Title ?? extracted.Title, textBytes, textSha256, drafts);
+        }
+        catch
+        {
+            await content.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// The part that decides against the collection and writes, run one file at a time in job order:
+    /// unchanged/duplicate checks against what is stored now, near-duplicate filter, blobs, one transaction.
+    /// </summary>
+    internal async Task<FileResult> CommitAsync(PreparedDocument prepared, Collection collection, NearDuplicateIndex fingerprints, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(prepared);
+        ArgumentNullException.ThrowIfNull(collection);
+        ArgumentNullException.ThrowIfNull(fingerprints);
+        if (prepared.Outcome is { } done)
+        {
+            return done;
+        }
+
+        var source = prepared.Source;
+        var size = prepared.SizeBytes;
+        var normalized = prepared.Normalized!;
         var existing = await _store.FindDocumentBySourceAsync(collection.Id, source.SourceName, cancellationToken).ConfigureAwait(false);
-        if (existing is not null && existing.Sha256 == sha256 && existing.LastErrorCode is null)
+        if (existing is not null && existing.Sha256 == prepared.Sha256 && existing.LastErrorCode is null)
         {
             return Result(source, FileOutcome.Unchanged, existing.Id, existing.Version, existing.MediaType, size, existing.ChunkCount);
         }
 
-        var sniffed = _sniffer.Sniff(content, source.SourceName);
-        content.Position = 0;
-        var extractor = _extractors.Get(sniffed.MediaType, source.SourceName);
-        var context = new ExtractionContext(source.SourceName, sniffed.MediaType, limits, sniffed.Encoding);
-        var extracted = await extractor.ExtractAsync(content, context, cancellationToken).ConfigureAwait(false);
-        cancellationToken.ThrowIfCancellationRequested();
-
-        var normalized = _normalizer.Normalize(extracted);
-        if (normalized.Text.Length == 0 && normalized.PagesNeedingOcr.Count == 0)
-        {
-            throw new HanlinException(ErrorCodes.NoTextContent, $"'{source.SourceName}' contains no text to ingest.");
-        }
-
-        var textBytes = Encoding.UTF8.GetBytes(normalized.Text);
-        var textSha256 = Convert.ToHexStringLower(SHA256.HashData(textBytes));
-        if (existing is not null && await IsSameTextAsync(existing, textSha256, cancellationToken).ConfigureAwait(false))
+        if (existing is not null && await IsSameTextAsync(existing, prepared.TextSha256!, cancellationToken).ConfigureAwait(false))
         {
             // New bytes, same content (e.g. only file metadata changed): keep the current version.
             return Result(source, FileOutcome.Unchanged, existing.Id, existing.Version, existing.MediaType, size, existing.ChunkCount);
         }
 
-        var twin = await _store.FindDocumentByTextHashAsync(collection.Id, textSha256, cancellationToken).ConfigureAwait(false);
+        var twin = await _store.FindDocumentByTextHashAsync(collection.Id, prepared.TextSha256!, cancellationToken).ConfigureAwait(false);
         if (twin is not null && twin.Id != existing?.Id)
         {
-            return Result(source, FileOutcome.Duplicate, twin.Id, twin.Version, sniffed.MediaType, size, 0);
+            return Result(source, FileOutcome.Duplicate, twin.Id, twin.Version, prepared.MediaType, size, 0);
         }
 
-        var drafts = _chunker.Chunk(normalized, _options.Chunking);
-        var (kept, dropped) = DropNearDuplicates(drafts, existing?.Id, fingerprints);
+        var (kept, dropped) = DropNearDuplicates(prepared.Drafts!, existing?.Id, fingerprints);
         cancellationToken.ThrowIfCancellationRequested();
 
+        var content = prepared.Content!;
+        var sha256 = prepared.Sha256!;
+        var textBytes = prepared.TextBytes!;
+        var textSha256 = prepared.TextSha256!;
         content.Position = 0;
         var (storedSha, _) = await _blobs.PutAsync(content, cancellationToken).ConfigureAwait(false);
         if (storedSha != sha256)
@@ -132,12 +184,12 @@ public sealed partial class DocumentProcessor
         var version = new NewDocumentVersion(
             collection.Id,
             source.SourceName,
-            sniffed.MediaType,
+            prepared.MediaType!,
             size,
             sha256,
             textSha256,
             normalized.Text.Length,
-            normalized.Title ?? extracted.Title,
+            prepared.Title,
             normalized.PageCount,
             normalized.PagesNeedingOcr,
             kept);
@@ -164,7 +216,7 @@ public sealed partial class DocumentProcessor
             }
         }
 
-        return Result(source, FileOutcome.Ingested, document.Id, stored.Version, sniffed.MediaType, size, kept.Count) with
+        return Result(source, FileOutcome.Ingested, document.Id, stored.Version, prepared.MediaType, size, kept.Count) with
         {
             DroppedChunks = dropped,
             PagesNeedingOcr = normalized.PagesNeedingOcr,

@@ -3,6 +3,7 @@ using Hanlin.Core.Ingestion;
 using Hanlin.Core.Storage;
 using Hanlin.Ingestion.Dedup;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Hanlin.Ingestion.Pipeline;
 
@@ -18,10 +19,14 @@ public sealed partial class IngestionJobRunner
     private readonly DocumentProcessor _processor;
     private readonly ILogger<IngestionJobRunner> _logger;
 
-    public IngestionJobRunner(IKnowledgeStore store, DocumentProcessor processor, ILogger<IngestionJobRunner> logger)
+    private readonly int _prepareAhead;
+
+    public IngestionJobRunner(IKnowledgeStore store, DocumentProcessor processor, IOptions<IngestionOptions> options, ILogger<IngestionJobRunner> logger)
     {
+        ArgumentNullException.ThrowIfNull(options);
         _store = store;
         _processor = processor;
+        _prepareAhead = options.Value.PrepareAhead;
         _logger = logger;
     }
 
@@ -62,16 +67,29 @@ public sealed partial class IngestionJobRunner
 
         long doneBytes = 0;
         var status = IngestionJobStatus.Running;
+
+        // Files are prepared (extract, normalise, chunk: CPU-bound, read-only) up to `PrepareAhead` ahead of
+        // the one being committed, so both cores work on a folder of small files; commits stay sequential
+        // in input order, so dedup decisions and job results are the same as one-at-a-time processing.
+        var lookahead = _prepareAhead;
+        var preparing = new Queue<Task<PreparedDocument>>();
+        var next = 0;
         try
         {
             for (var i = 0; i < sources.Count; i++)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                var source = sources[i];
-                progress?.Report(new IngestionProgress(results.Count, totalFiles, doneBytes, totalBytes, source.SourceName));
-                await _store.UpdateJobProgressAsync(job.Id, results.Count, doneBytes, source.SourceName, cancellationToken).ConfigureAwait(false);
+                while (preparing.Count <= lookahead && next < sources.Count)
+                {
+                    var source = sources[next++];
+                    preparing.Enqueue(Task.Run(() => _processor.PrepareAsync(source, collection, cancellationToken), cancellationToken));
+                }
 
-                var result = await ProcessOneAsync(source, collection, fingerprints, sizes[i], cancellationToken).ConfigureAwait(false);
+                var current = sources[i];
+                progress?.Report(new IngestionProgress(results.Count, totalFiles, doneBytes, totalBytes, current.SourceName));
+                await _store.UpdateJobProgressAsync(job.Id, results.Count, doneBytes, current.SourceName, cancellationToken).ConfigureAwait(false);
+
+                var result = await ProcessOneAsync(preparing.Dequeue(), current, collection, fingerprints, sizes[i], cancellationToken).ConfigureAwait(false);
                 await _store.AddFileResultAsync(job.Id, result, CancellationToken.None).ConfigureAwait(false);
                 results.Add(result);
                 doneBytes += sizes[i];
@@ -87,6 +105,20 @@ public sealed partial class IngestionJobRunner
         }
         finally
         {
+            // Files prepared ahead of a cancellation or failure are dropped; their open files are closed.
+            while (preparing.TryDequeue(out var abandoned))
+            {
+                try
+                {
+                    await (await abandoned.ConfigureAwait(false)).DisposeAsync().ConfigureAwait(false);
+                }
+                catch (Exception)
+                {
+                    // Job boundary: a file prepared but never committed has nothing to report beyond the
+                    // job's status, and its failure must not mask the one that ended the job.
+                }
+            }
+
             if (status == IngestionJobStatus.Running)
             {
                 // Neither finished nor cancelled: the job itself broke (storage gone, disk full).
@@ -102,11 +134,15 @@ public sealed partial class IngestionJobRunner
         return new IngestionJobResult(job, results, IngestionSummary.From(results));
     }
 
-    private async Task<FileResult> ProcessOneAsync(IngestionSource source, Core.Collections.Collection collection, NearDuplicateIndex fingerprints, long size, CancellationToken cancellationToken)
+    private async Task<FileResult> ProcessOneAsync(Task<PreparedDocument> preparing, IngestionSource source, Core.Collections.Collection collection, NearDuplicateIndex fingerprints, long size, CancellationToken cancellationToken)
     {
         try
         {
-            return await _processor.ProcessAsync(source, collection, fingerprints, cancellationToken).ConfigureAwait(false);
+            var prepared = await preparing.ConfigureAwait(false);
+            await using (prepared.ConfigureAwait(false))
+            {
+                return await _processor.CommitAsync(prepared, collection, fingerprints, cancellationToken).ConfigureAwait(false);
+            }
         }
         catch (HanlinException ex)
         {
