@@ -42,9 +42,11 @@ internal static class IngestCommand
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
             .StartAsync(async progressContext =>
             {
-                var task = progressContext.AddTask("Ingesting", maxValue: Math.Max(1, sources.Sources.Sum(s => SafeLength(s.FilePath))));
+                var task = progressContext.AddTask("Ingesting");
                 var progress = new Progress<IngestionProgress>(p =>
                 {
+                    // The runner measured the totals once; the bar follows its bytes.
+                    task.MaxValue = Math.Max(1, p.TotalBytes);
                     task.Value = p.DoneBytes;
                     task.Description = p.CurrentFile is null
                         ? $"{p.DoneFiles}/{p.TotalFiles} files"
@@ -107,16 +109,4 @@ internal static class IngestCommand
     };
 
     private static string Shorten(string path) => path.Length <= 48 ? path : string.Concat("…", path.AsSpan(path.Length - 47));
-
-    private static long SafeLength(string path)
-    {
-        try
-        {
-            return new FileInfo(path).Length;
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            return 0;
-        }
-    }
 }

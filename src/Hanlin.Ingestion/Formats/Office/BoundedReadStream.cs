@@ -1,6 +1,10 @@
 namespace Hanlin.Ingestion.Formats.Office;
 
-/// <summary>A read-only pass-through stream that charges every byte read to a <see cref="PartReadBudget"/>.</summary>
+/// <summary>
+/// A read-only pass-through stream that charges every byte read to a <see cref="PartReadBudget"/>.
+/// It wraps a forward-only inflating stream, so it is forward-only too: <see cref="CanSeek"/> is false and
+/// Length/Position/Seek/SetLength throw <see cref="NotSupportedException"/> as the Stream contract requires.
+/// </summary>
 internal sealed class BoundedReadStream(Stream inner, PartReadBudget budget) : Stream
 {
     public override bool CanRead => true;
