@@ -1,0 +1,79 @@
+using Hanlin.Core.Documents;
+using Hanlin.Core.Errors;
+using Hanlin.Core.Storage;
+using Hanlin.Retrieval;
+
+namespace Hanlin.Rag.Search;
+
+/// <summary>
+/// <see cref="IKnowledgeSearch"/> over a <see cref="HybridRetriever"/> and the knowledge store: the indexes
+/// give chunk ids and scores, storage gives the text and provenance (storage is the system of record).
+/// </summary>
+public sealed class KnowledgeSearch : IKnowledgeSearch
+{
+    /// <summary>The largest <see cref="KnowledgeSearchRequest.TopK"/> accepted.</summary>
+    public const int MaxTopK = 100;
+
+    /// <summary>The longest query accepted, in characters.</summary>
+    public const int MaxQueryLength = 4096;
+
+    private readonly HybridRetriever _retriever;
+    private readonly IKnowledgeStore _store;
+
+    /// <summary>Creates the search over <paramref name="retriever"/> and <paramref name="store"/>.</summary>
+    public KnowledgeSearch(HybridRetriever retriever, IKnowledgeStore store)
+    {
+        ArgumentNullException.ThrowIfNull(retriever);
+        ArgumentNullException.ThrowIfNull(store);
+        _retriever = retriever;
+        _store = store;
+    }
+
+    /// <inheritdoc />
+    public async Task<KnowledgeSearchResult> SearchAsync(KnowledgeSearchRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (string.IsNullOrWhiteSpace(request.Query))
+        {
+            throw new HanlinException(ErrorCodes.InvalidArgument, "The query is empty.");
+        }
+
+        if (request.Query.Length > MaxQueryLength)
+        {
+            throw new HanlinException(ErrorCodes.InvalidArgument, $"The query is {request.Query.Length} characters long; the limit is {MaxQueryLength}.");
+        }
+
+        if (request.TopK is < 1 or > MaxTopK)
+        {
+            throw new HanlinException(ErrorCodes.InvalidArgument, $"top_k must be between 1 and {MaxTopK}, not {request.TopK}.");
+        }
+
+        var result = await _retriever.SearchAsync(
+            new HybridQuery(request.Query) { Filter = request.Filter, TopK = request.TopK, Mode = request.Mode, Diversify = request.Diversify },
+            cancellationToken).ConfigureAwait(false);
+
+        var hits = new List<KnowledgeSearchHit>(result.Hits.Count);
+        var documents = new Dictionary<string, Document?>(StringComparer.Ordinal);
+        foreach (var hit in result.Hits)
+        {
+            var chunk = await _store.GetChunkAsync(hit.ChunkId, cancellationToken).ConfigureAwait(false);
+            if (chunk is null)
+            {
+                continue;
+            }
+
+            if (!documents.TryGetValue(chunk.DocumentId, out var document))
+            {
+                document = await _store.GetDocumentAsync(chunk.DocumentId, cancellationToken).ConfigureAwait(false);
+                documents[chunk.DocumentId] = document;
+            }
+
+            if (document is not null)
+            {
+                hits.Add(new KnowledgeSearchHit(hits.Count + 1, hit.Score, chunk, document, hit.Explanation));
+            }
+        }
+
+        return new KnowledgeSearchResult(hits, result.ModeUsed, result.Notice);
+    }
+}
