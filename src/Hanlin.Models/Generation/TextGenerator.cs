@@ -98,6 +98,7 @@ public sealed class TextGenerator
         var capacity = Math.Min(_model.Config.MaxSequenceLength, promptIds.Count + options.MaxNewTokens - 1);
         using var cache = _model.CreateCache(1, Math.Max(capacity, promptIds.Count));
         var sampler = new TokenSampler(options);
+        sampler.ObservePrompt(promptIds);
         var position = 0;
         var next = Step(promptIds.Select(i => (long)i).ToArray(), ref position, cache, sampler);
         for (var produced = 0; ; )
@@ -108,6 +109,7 @@ public sealed class TextGenerator
             }
 
             yield return next;
+            sampler.ObserveGenerated(next);
             produced++;
             cancellationToken.ThrowIfCancellationRequested();
             if (produced == options.MaxNewTokens || position == cache.MaxSequenceLength)
