@@ -55,15 +55,15 @@ def init_weights(model, seed):
 def decoder(name, model, save_dtype=None, shard=None, legacy_config=None):
     path = os.path.join(OUT, name)
     model.eval()
-    if save_dtype is not None:
-        # The reference is the fp32 model whose weights are exactly the stored (rounded) values.
-        model.to(save_dtype).to(torch.float32)
     kwargs = {"safe_serialization": True}
     if shard:
         kwargs["max_shard_size"] = shard
     if save_dtype is not None:
-        model.to(save_dtype).save_pretrained(path, **kwargs)
-        model.to(torch.float32)
+        # The reference is the fp32 model whose parameters are exactly the stored (rounded) values. Only parameters
+        # are rounded: model.to() would also round the RoPE inv_freq buffer, which a loaded model recomputes in fp32.
+        for p in model.parameters():
+            p.data = p.data.to(save_dtype).to(torch.float32)
+        copy.deepcopy(model).to(save_dtype).save_pretrained(path, **kwargs)
     else:
         model.save_pretrained(path, **kwargs)
     if legacy_config:
