@@ -39,12 +39,38 @@ public sealed class WordPieceBertTokenizer : IBertTokenizer
         };
         try
         {
-            return new WordPieceBertTokenizer(MlBertTokenizer.Create(vocabulary, options));
+            using var stream = new MemoryStream(DeduplicatedVocabulary(vocabulary));
+            return new WordPieceBertTokenizer(MlBertTokenizer.Create(stream, options));
         }
         catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or FormatException or IOException)
         {
             throw new HanlinException(ErrorCodes.CorruptFile, $"Vocabulary '{vocabulary}' could not be read as a WordPiece vocabulary: {ex.Message}", ex);
         }
+    }
+
+    /// <summary>
+    /// vocab.txt with every earlier occurrence of a repeated token renamed to a placeholder. transformers maps a repeated
+    /// token to its last line's id (a later dictionary insert wins) while Microsoft.ML.Tokenizers rejects repeats, so
+    /// renaming keeps every id at its line and makes the last occurrence the one that encodes.
+    /// </summary>
+    private static byte[] DeduplicatedVocabulary(string path)
+    {
+        var lines = File.ReadAllLines(path, System.Text.Encoding.UTF8);
+        var last = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < lines.Length; i++)
+        {
+            last[lines[i]] = i;
+        }
+
+        for (var i = 0; i < lines.Length; i++)
+        {
+            if (last[lines[i]] != i)
+            {
+                lines[i] = $"[hanlin-duplicate-{i}]";
+            }
+        }
+
+        return System.Text.Encoding.UTF8.GetBytes(string.Join('\n', lines) + "\n");
     }
 
     /// <inheritdoc />
