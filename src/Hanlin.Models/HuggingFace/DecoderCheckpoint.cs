@@ -68,58 +68,74 @@ internal static class DecoderCheckpoint
         return config;
     }
 
+    /// <summary>Every tensor the configuration implies, by Hugging Face name, with its shape, in load order.</summary>
+    public static IReadOnlyList<KeyValuePair<string, long[]>> ExpectedTensors(LlamaConfig config)
+    {
+        var (dim, hidden, kv, vocab) = (config.Dim, config.HiddenDim, config.KvDim, config.VocabSize);
+        var result = new List<KeyValuePair<string, long[]>>();
+        void Add(string name, params long[] shape) => result.Add(new(name, shape));
+        Add("model.embed_tokens.weight", vocab, dim);
+        for (var i = 0; i < config.Layers; i++)
+        {
+            var p = $"model.layers.{i}.";
+            Add(p + "input_layernorm.weight", dim);
+            Add(p + "self_attn.q_proj.weight", dim, dim);
+            Add(p + "self_attn.k_proj.weight", kv, dim);
+            Add(p + "self_attn.v_proj.weight", kv, dim);
+            if (config.AttentionBias)
+            {
+                Add(p + "self_attn.q_proj.bias", dim);
+                Add(p + "self_attn.k_proj.bias", kv);
+                Add(p + "self_attn.v_proj.bias", kv);
+            }
+
+            Add(p + "self_attn.o_proj.weight", dim, dim);
+            Add(p + "post_attention_layernorm.weight", dim);
+            Add(p + "mlp.gate_proj.weight", hidden, dim);
+            Add(p + "mlp.up_proj.weight", hidden, dim);
+            Add(p + "mlp.down_proj.weight", dim, hidden);
+        }
+
+        Add("model.norm.weight", dim);
+        if (!config.TiedClassifier)
+        {
+            Add("lm_head.weight", vocab, dim);
+        }
+
+        return result;
+    }
+
     public static LlamaModel Load(
         SafetensorsWeightSet weights, LlamaConfig config, string source, ScalarType dtype, IProgress<float>? progress, CancellationToken cancellationToken)
     {
-        var owned = new List<Tensor>();
-        var total = Math.Max(1, weights.TotalBytes);
-        long done = 0;
-        Tensor Read(string name, params long[] shape)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            var tensor = weights.Read(name, dtype, shape).DetachFromDisposeScope();
-            owned.Add(tensor);
-            done += weights.StoredBytes(name);
-            progress?.Report((float)done / total);
-            return tensor;
-        }
-
+        var tensors = CheckpointReader.ReadAll(weights, ExpectedTensors(config), string.Empty, dtype, progress, cancellationToken);
         try
         {
-            var (dim, hidden, kv, vocab) = (config.Dim, config.HiddenDim, config.KvDim, config.VocabSize);
-            var embedding = Read("model.embed_tokens.weight", vocab, dim);
             var layers = new List<LlamaLayerWeights>();
             for (var i = 0; i < config.Layers; i++)
             {
                 var p = $"model.layers.{i}.";
                 layers.Add(new LlamaLayerWeights(
-                    Read(p + "input_layernorm.weight", dim),
-                    Read(p + "self_attn.q_proj.weight", dim, dim),
-                    Read(p + "self_attn.k_proj.weight", kv, dim),
-                    Read(p + "self_attn.v_proj.weight", kv, dim),
-                    Read(p + "self_attn.o_proj.weight", dim, dim),
-                    Read(p + "post_attention_layernorm.weight", dim),
-                    Read(p + "mlp.gate_proj.weight", hidden, dim),
-                    Read(p + "mlp.down_proj.weight", dim, hidden),
-                    Read(p + "mlp.up_proj.weight", hidden, dim),
-                    config.AttentionBias ? Read(p + "self_attn.q_proj.bias", dim) : null,
-                    config.AttentionBias ? Read(p + "self_attn.k_proj.bias", kv) : null,
-                    config.AttentionBias ? Read(p + "self_attn.v_proj.bias", kv) : null));
+                    tensors[p + "input_layernorm.weight"],
+                    tensors[p + "self_attn.q_proj.weight"],
+                    tensors[p + "self_attn.k_proj.weight"],
+                    tensors[p + "self_attn.v_proj.weight"],
+                    tensors[p + "self_attn.o_proj.weight"],
+                    tensors[p + "post_attention_layernorm.weight"],
+                    tensors[p + "mlp.gate_proj.weight"],
+                    tensors[p + "mlp.down_proj.weight"],
+                    tensors[p + "mlp.up_proj.weight"],
+                    tensors.GetValueOrDefault(p + "self_attn.q_proj.bias"),
+                    tensors.GetValueOrDefault(p + "self_attn.k_proj.bias"),
+                    tensors.GetValueOrDefault(p + "self_attn.v_proj.bias")));
             }
 
-            var norm = Read("model.norm.weight", dim);
-            var classifier = config.TiedClassifier ? null : Read("lm_head.weight", vocab, dim);
-            progress?.Report(1f);
-            return new LlamaModel(config, new LlamaWeights(embedding, layers, norm, classifier), source);
+            var classifier = config.TiedClassifier ? null : tensors["lm_head.weight"];
+            return new LlamaModel(config, new LlamaWeights(tensors["model.embed_tokens.weight"], layers, tensors["model.norm.weight"], classifier), source);
         }
         catch
         {
-            // Nothing owns the tensors read so far until the model exists.
-            foreach (var tensor in owned)
-            {
-                tensor.Dispose();
-            }
-
+            CheckpointReader.DisposeAll(tensors);
             throw;
         }
     }

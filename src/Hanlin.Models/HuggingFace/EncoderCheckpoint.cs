@@ -37,56 +37,72 @@ internal static class EncoderCheckpoint
         return config;
     }
 
+    /// <summary>Every tensor the configuration implies, by Hugging Face name (without a task head's prefix), with its shape.</summary>
+    public static IReadOnlyList<KeyValuePair<string, long[]>> ExpectedTensors(BertConfig config)
+    {
+        var (h, inner) = (config.HiddenSize, config.IntermediateSize);
+        var result = new List<KeyValuePair<string, long[]>>();
+        void Add(string name, params long[] shape) => result.Add(new(name, shape));
+        Add("embeddings.word_embeddings.weight", config.VocabSize, h);
+        Add("embeddings.position_embeddings.weight", config.MaxPositions, h);
+        Add("embeddings.token_type_embeddings.weight", config.TypeVocabSize, h);
+        Add("embeddings.LayerNorm.weight", h);
+        Add("embeddings.LayerNorm.bias", h);
+        for (var i = 0; i < config.Layers; i++)
+        {
+            var p = $"encoder.layer.{i}.";
+            foreach (var projection in new[] { "attention.self.query", "attention.self.key", "attention.self.value", "attention.output.dense" })
+            {
+                Add(p + projection + ".weight", h, h);
+                Add(p + projection + ".bias", h);
+            }
+
+            Add(p + "attention.output.LayerNorm.weight", h);
+            Add(p + "attention.output.LayerNorm.bias", h);
+            Add(p + "intermediate.dense.weight", inner, h);
+            Add(p + "intermediate.dense.bias", inner);
+            Add(p + "output.dense.weight", h, inner);
+            Add(p + "output.dense.bias", h);
+            Add(p + "output.LayerNorm.weight", h);
+            Add(p + "output.LayerNorm.bias", h);
+        }
+
+        return result;
+    }
+
     public static BertModel Load(
         SafetensorsWeightSet weights, BertConfig config, string source, ScalarType dtype, IProgress<float>? progress, CancellationToken cancellationToken)
     {
+        // Task-head checkpoints (BertForMaskedLM, BertForPreTraining) nest the encoder under "bert.".
         var prefix = weights.Contains("embeddings.word_embeddings.weight") ? string.Empty : "bert.";
-        var owned = new List<Tensor>();
-        var total = Math.Max(1, weights.TotalBytes);
-        long done = 0;
-        Tensor Read(string name, params long[] shape)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            var tensor = weights.Read(prefix + name, dtype, shape).DetachFromDisposeScope();
-            owned.Add(tensor);
-            done += weights.StoredBytes(prefix + name);
-            progress?.Report((float)done / total);
-            return tensor;
-        }
-
+        var t = CheckpointReader.ReadAll(weights, ExpectedTensors(config), prefix, dtype, progress, cancellationToken);
         try
         {
-            var (h, inner) = (config.HiddenSize, config.IntermediateSize);
-            var word = Read("embeddings.word_embeddings.weight", config.VocabSize, h);
-            var position = Read("embeddings.position_embeddings.weight", config.MaxPositions, h);
-            var type = Read("embeddings.token_type_embeddings.weight", config.TypeVocabSize, h);
-            var normWeight = Read("embeddings.LayerNorm.weight", h);
-            var normBias = Read("embeddings.LayerNorm.bias", h);
             var layers = new List<BertLayerWeights>();
             for (var i = 0; i < config.Layers; i++)
             {
                 var p = $"encoder.layer.{i}.";
                 layers.Add(new BertLayerWeights(
-                    Read(p + "attention.self.query.weight", h, h), Read(p + "attention.self.query.bias", h),
-                    Read(p + "attention.self.key.weight", h, h), Read(p + "attention.self.key.bias", h),
-                    Read(p + "attention.self.value.weight", h, h), Read(p + "attention.self.value.bias", h),
-                    Read(p + "attention.output.dense.weight", h, h), Read(p + "attention.output.dense.bias", h),
-                    Read(p + "attention.output.LayerNorm.weight", h), Read(p + "attention.output.LayerNorm.bias", h),
-                    Read(p + "intermediate.dense.weight", inner, h), Read(p + "intermediate.dense.bias", inner),
-                    Read(p + "output.dense.weight", h, inner), Read(p + "output.dense.bias", h),
-                    Read(p + "output.LayerNorm.weight", h), Read(p + "output.LayerNorm.bias", h)));
+                    t[p + "attention.self.query.weight"], t[p + "attention.self.query.bias"],
+                    t[p + "attention.self.key.weight"], t[p + "attention.self.key.bias"],
+                    t[p + "attention.self.value.weight"], t[p + "attention.self.value.bias"],
+                    t[p + "attention.output.dense.weight"], t[p + "attention.output.dense.bias"],
+                    t[p + "attention.output.LayerNorm.weight"], t[p + "attention.output.LayerNorm.bias"],
+                    t[p + "intermediate.dense.weight"], t[p + "intermediate.dense.bias"],
+                    t[p + "output.dense.weight"], t[p + "output.dense.bias"],
+                    t[p + "output.LayerNorm.weight"], t[p + "output.LayerNorm.bias"]));
             }
 
-            progress?.Report(1f);
-            return new BertModel(config, new BertWeights(word, position, type, normWeight, normBias, layers), source);
+            return new BertModel(
+                config,
+                new BertWeights(
+                    t["embeddings.word_embeddings.weight"], t["embeddings.position_embeddings.weight"], t["embeddings.token_type_embeddings.weight"],
+                    t["embeddings.LayerNorm.weight"], t["embeddings.LayerNorm.bias"], layers),
+                source);
         }
         catch
         {
-            foreach (var tensor in owned)
-            {
-                tensor.Dispose();
-            }
-
+            CheckpointReader.DisposeAll(t);
             throw;
         }
     }

@@ -59,6 +59,18 @@ public sealed class HuggingFaceModelDirectory
     /// <summary>The safetensors files that hold the weights (shards in index order).</summary>
     public IReadOnlyList<string> WeightFiles { get; }
 
+    /// <summary>
+    /// Every tensor Hanlin will read, by Hugging Face name (an encoder's without the <c>bert.</c> prefix of task heads)
+    /// with its shape, derived from the configuration alone: no weights are touched.
+    /// </summary>
+    public IReadOnlyList<KeyValuePair<string, IReadOnlyList<long>>> ExpectedTensors =>
+        (DecoderConfig is not null ? DecoderCheckpoint.ExpectedTensors(DecoderConfig) : EncoderCheckpoint.ExpectedTensors(EncoderConfig!))
+        .Select(t => new KeyValuePair<string, IReadOnlyList<long>>(t.Key, t.Value))
+        .ToList();
+
+    /// <summary>Number of parameters Hanlin loads (a tied classifier counted once), from the configuration alone.</summary>
+    public long ParameterCount => ExpectedTensors.Sum(t => t.Value.Aggregate(1L, (a, b) => a * b));
+
     /// <summary>Reads and checks <paramref name="path"/>'s configuration; weights are not touched until a Load call.</summary>
     /// <exception cref="HanlinException">
     /// The directory or <c>config.json</c> is missing (<c>file_not_found</c>), the configuration is malformed (<c>corrupt_file</c>),

@@ -22,9 +22,6 @@ internal sealed class SafetensorsWeightSet : IDisposable
         _byName = byName;
     }
 
-    /// <summary>Bytes of all tensors, as stored.</summary>
-    public long TotalBytes => _byName.Values.Distinct().Sum(f => f.Entries.Values.Sum(e => e.End - e.Begin));
-
     public IEnumerable<string> Names => _byName.Keys;
 
     /// <summary>The weight files a directory holds, without opening them: the shards in index order, or the single file.</summary>
