@@ -83,6 +83,21 @@ public sealed class DecoderReferenceTests
     }
 
     [Fact]
+    public async Task Converting_a_loaded_qwen2_to_bf16_keeps_its_biases_and_its_greedy_choices()
+    {
+        const string fixture = HfFixtures.Qwen2Tied;
+        using var model = await LlamaModel.LoadHuggingFaceAsync(HfFixtures.Directory(fixture), cancellationToken: TestContext.Current.CancellationToken);
+        model.ConvertTo(ScalarType.BFloat16);
+        Assert.All(model.Weights.Layers, l => Assert.Equal(ScalarType.BFloat16, l.Bq!.dtype));
+        using var scope = NewDisposeScope();
+        var ids = HfFixtures.Ints(HfFixtures.Reference(fixture).GetProperty("input_ids"));
+        using var cache = model.CreateCache();
+        var logits = model.Forward(tensor(ids, 1, ids.Length), 0, cache)[0];
+
+        Assert.Equal(HfFixtures.ReferenceTensor(fixture, "logits").argmax(-1).data<long>().ToArray(), logits.argmax(-1).data<long>().ToArray());
+    }
+
+    [Fact]
     public async Task Generating_from_a_loaded_checkpoint_leaves_no_tensors_alive()
     {
         using var model = await LlamaModel.LoadHuggingFaceAsync(HfFixtures.Directory(HfFixtures.Qwen2Tied), cancellationToken: TestContext.Current.CancellationToken);
