@@ -90,6 +90,8 @@ internal static class TemplateFilters
                 return value;
             case "round":
                 return Round(value, a);
+            case "sort":
+                return Sort(value, a);
             default:
                 throw TemplateValues.Failure($"no filter named '{name}'");
         }
@@ -98,7 +100,7 @@ internal static class TemplateFilters
     public static bool Exists(string name) => name is "trim" or "tojson" or "length" or "count" or "upper" or "lower"
         or "capitalize" or "title" or "default" or "d" or "join" or "first" or "last" or "list" or "string" or "int"
         or "float" or "abs" or "replace" or "items" or "select" or "reject" or "selectattr" or "rejectattr" or "map"
-        or "unique" or "indent" or "safe" or "round";
+        or "unique" or "indent" or "safe" or "round" or "sort";
 
     private static object? Attribute(object? item, object? path)
     {
@@ -243,8 +245,32 @@ internal static class TemplateFilters
         return builder.ToString();
     }
 
-    private static double Round(object? value, TemplateArguments a)
+    /// <summary>Jinja's <c>sort</c>: stable, and case-insensitive for strings unless <c>case_sensitive</c>.</summary>
+    private static List<object?> Sort(object? value, TemplateArguments a)
     {
+        var reverse = TemplateValues.IsTruthy(a.Get(0, "reverse", false));
+        var caseSensitive = TemplateValues.IsTruthy(a.Get(1, "case_sensitive", false));
+        var attribute = a.Get(2, "attribute");
+        object? Key(object? item)
+        {
+            var key = attribute is null ? item : Attribute(item, attribute);
+            return !caseSensitive && key is string s ? s.ToLowerInvariant() : key;
+        }
+
+        var comparer = Comparer<object?>.Create((x, y) => TemplateValues.Compare(x, y, "<"));
+        var items = TemplateValues.Iterate(value);
+
+        // Both orders are stable, as Python's sorted(reverse=True) is.
+        return (reverse ? items.OrderByDescending(Key, comparer) : items.OrderBy(Key, comparer)).ToList();
+    }
+
+    private static object Round(object? value, TemplateArguments a)
+    {
+        if (value is long or bool && (a.Get(1, "method", "common") as string) == "common")
+        {
+            return value is bool b ? (b ? 1L : 0L) : value;
+        }
+
         var number = value switch
         {
             long l => l,
@@ -259,7 +285,8 @@ internal static class TemplateFilters
         {
             "ceil" => Math.Ceiling(number * factor) / factor,
             "floor" => Math.Floor(number * factor) / factor,
-            _ => Math.Round(number, precision, MidpointRounding.AwayFromZero),
+            // Jinja's "common" is Python's round(): half to even.
+            _ => Math.Round(number, precision, MidpointRounding.ToEven),
         };
     }
 }

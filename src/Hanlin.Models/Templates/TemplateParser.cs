@@ -295,8 +295,8 @@ internal sealed class TemplateParser
                     return otherwise(frame);
                 }
 
-                var depth = outer.Lookup("loop") is TemplateLoop parent ? parent.Depth + 1 : 1;
-                var loop = new TemplateLoop(items, depth);
+                // loop.depth counts recursive-loop levels only, so a plain nested loop is depth 1 too.
+                var loop = new TemplateLoop(items, depth: 1);
                 for (var i = 0; i < items.Count; i++)
                 {
                     // Each iteration gets a fresh scope: a plain set inside a loop does not survive it (use namespace()).
