@@ -33,6 +33,95 @@ LLAMA2 = "{% if messages[0]['role'] == 'system' %}{% set loop_messages = message
 # mistralai/Mistral-7B-Instruct-v0.2 (v0.1 ships the same template).
 MISTRAL = "{{ bos_token }}{% for message in messages %}{% if (message['role'] == 'user') != (loop.index0 % 2 == 0) %}{{ raise_exception('Conversation roles must alternate user/assistant/user/assistant/...') }}{% endif %}{% if message['role'] == 'user' %}{{ '[INST] ' + message['content'] + ' [/INST]' }}{% elif message['role'] == 'assistant' %}{{ message['content'] + eos_token}}{% else %}{{ raise_exception('Only user and assistant roles are supported!') }}{% endif %}{% endfor %}"
 
+# Qwen/Qwen3-8B (the hybrid-thinking template of the April 2025 Qwen3 release), here in its decoded
+# Jinja form rather than JSON-escaped: namespace(), messages[::-1], str.split/lstrip/rstrip/strip, enable_thinking.
+QWEN3 = r'''{%- if tools %}
+    {{- '<|im_start|>system\n' }}
+    {%- if messages[0].role == 'system' %}
+        {{- messages[0].content + '\n\n' }}
+    {%- endif %}
+    {{- "# Tools\n\nYou may call one or more functions to assist with the user query.\n\nYou are provided with function signatures within <tools></tools> XML tags:\n<tools>" }}
+    {%- for tool in tools %}
+        {{- "\n" }}
+        {{- tool | tojson }}
+    {%- endfor %}
+    {{- "\n</tools>\n\nFor each function call, return a json object with function name and arguments within <tool_call></tool_call> XML tags:\n<tool_call>\n{\"name\": <function-name>, \"arguments\": <args-json-object>}\n</tool_call><|im_end|>\n" }}
+{%- else %}
+    {%- if messages[0].role == 'system' %}
+        {{- '<|im_start|>system\n' + messages[0].content + '<|im_end|>\n' }}
+    {%- endif %}
+{%- endif %}
+{%- set ns = namespace(multi_step_tool=true, last_query_index=messages|length - 1) %}
+{%- for message in messages[::-1] %}
+    {%- set index = (messages|length - 1) - loop.index0 %}
+    {%- if ns.multi_step_tool and message.role == "user" and not(message.content.startswith('<tool_response>') and message.content.endswith('</tool_response>')) %}
+        {%- set ns.multi_step_tool = false %}
+        {%- set ns.last_query_index = index %}
+    {%- endif %}
+{%- endfor %}
+{%- for message in messages %}
+    {%- if (message.role == "user") or (message.role == "system" and not loop.first) %}
+        {{- '<|im_start|>' + message.role + '\n' + message.content + '<|im_end|>' + '\n' }}
+    {%- elif message.role == "assistant" %}
+        {%- set content = message.content %}
+        {%- set reasoning_content = '' %}
+        {%- if message.reasoning_content is defined and message.reasoning_content is not none %}
+            {%- set reasoning_content = message.reasoning_content %}
+        {%- else %}
+            {%- if '</think>' in message.content %}
+                {%- set content = message.content.split('</think>')[-1].lstrip('\n') %}
+                {%- set reasoning_content = message.content.split('</think>')[0].rstrip('\n').split('<think>')[-1].lstrip('\n') %}
+            {%- endif %}
+        {%- endif %}
+        {%- if loop.index0 > ns.last_query_index %}
+            {%- if loop.last or (not loop.last and reasoning_content) %}
+                {{- '<|im_start|>' + message.role + '\n<think>\n' + reasoning_content.strip('\n') + '\n</think>\n\n' + content.lstrip('\n') }}
+            {%- else %}
+                {{- '<|im_start|>' + message.role + '\n' + content }}
+            {%- endif %}
+        {%- else %}
+            {{- '<|im_start|>' + message.role + '\n' + content }}
+        {%- endif %}
+        {%- if message.tool_calls %}
+            {%- for tool_call in message.tool_calls %}
+                {%- if (loop.first and content) or (not loop.first) %}
+                    {{- '\n' }}
+                {%- endif %}
+                {%- if tool_call.function %}
+                    {%- set tool_call = tool_call.function %}
+                {%- endif %}
+                {{- '<tool_call>\n{"name": "' }}
+                {{- tool_call.name }}
+                {{- '", "arguments": ' }}
+                {%- if tool_call.arguments is string %}
+                    {{- tool_call.arguments }}
+                {%- else %}
+                    {{- tool_call.arguments | tojson }}
+                {%- endif %}
+                {{- '}\n</tool_call>' }}
+            {%- endfor %}
+        {%- endif %}
+        {{- '<|im_end|>\n' }}
+    {%- elif message.role == "tool" %}
+        {%- if loop.first or (messages[loop.index0 - 1].role != "tool") %}
+            {{- '<|im_start|>user' }}
+        {%- endif %}
+        {{- '\n<tool_response>\n' }}
+        {{- message.content }}
+        {{- '\n</tool_response>' }}
+        {%- if loop.last or (messages[loop.index0 + 1].role != "tool") %}
+            {{- '<|im_end|>\n' }}
+        {%- endif %}
+    {%- endif %}
+{%- endfor %}
+{%- if add_generation_prompt %}
+    {{- '<|im_start|>assistant\n' }}
+    {%- if enable_thinking is defined and enable_thinking is false %}
+        {{- '<think>\n\n</think>\n\n' }}
+    {%- endif %}
+{%- endif %}
+'''
+
 WEATHER_TOOL = {
     "type": "function",
     "function": {
@@ -126,6 +215,26 @@ LLAMA31_TOOL_CONVERSATION = [
 ]
 
 
+QWEN3_THINKING_CONVERSATION = [
+    {"role": "user", "content": "What is 17 * 23?"},
+    {"role": "assistant", "content": "<think>\n17 * 23 = 17 * 20 + 17 * 3 = 340 + 51.\n</think>\n\n391"},
+    {"role": "user", "content": "再加 9 呢？"},
+    {"role": "assistant", "content": "400", "reasoning_content": "391 + 9 = 400"},
+]
+
+QWEN3_TOOL_CONVERSATION = [
+    {"role": "system", "content": SYSTEM},
+    {"role": "user", "content": "北京和上海今天天气怎么样？"},
+    {"role": "assistant", "content": "<think>\nI need the weather for two cities.\n</think>\n\nLet me check.", "tool_calls": [
+        {"type": "function", "function": {"name": "get_current_weather", "arguments": {"location": "北京"}}},
+        {"type": "function", "function": {"name": "get_current_weather", "arguments": "{\"location\": \"上海\"}"}},
+    ]},
+    {"role": "tool", "content": "{\"temperature\": 21}"},
+    {"role": "tool", "content": "{\"temperature\": 24}"},
+    {"role": "user", "content": "<tool_response>\nextra context\n</tool_response>"},
+]
+
+
 def render(template, messages, add_generation_prompt, extra):
     kwargs = {k: v for k, v in extra.items() if k != "tools"}
     rendered, _ = render_jinja_template(
@@ -186,6 +295,14 @@ def main():
 
     llama3 = basic_cases(LLAMA3, llama3_tokens, False)
 
+    qwen3_tokens = {"bos_token": None, "eos_token": "<|im_end|>"}
+    qwen3 = basic_cases(QWEN3, qwen3_tokens, False)
+    qwen3.append(case("thinking_disabled", QWEN3, BASIC[1][1], True, {**qwen3_tokens, "enable_thinking": False}))
+    qwen3.append(case("thinking_enabled_explicitly", QWEN3, BASIC[1][1], True, {**qwen3_tokens, "enable_thinking": True}))
+    qwen3.append(case("reasoning_in_history", QWEN3, QWEN3_THINKING_CONVERSATION, False, qwen3_tokens))
+    qwen3.append(case("reasoning_in_history_then_prompt", QWEN3, QWEN3_THINKING_CONVERSATION[:3], True, qwen3_tokens))
+    qwen3.append(case("tools_and_multi_step_calls", QWEN3, QWEN3_TOOL_CONVERSATION, True, {**qwen3_tokens, "tools": [WEATHER_TOOL]}))
+
     dated = {**llama3_tokens, "date_string": "23 Nov 2026"}
     llama31 = basic_cases(LLAMA31, dated, False)
     llama31.append(case("default_date", LLAMA31, BASIC[1][1], True, llama3_tokens))
@@ -212,6 +329,7 @@ def main():
 
     fixtures = {
         "qwen2.5-instruct.json": fixture("Qwen/Qwen2.5-7B-Instruct", QWEN25, qwen_tokens, qwen),
+        "qwen3.json": fixture("Qwen/Qwen3-8B", QWEN3, qwen3_tokens, qwen3),
         "llama-3-instruct.json": fixture("meta-llama/Meta-Llama-3-8B-Instruct", LLAMA3, llama3_tokens, llama3),
         "llama-3.1-instruct.json": fixture("meta-llama/Llama-3.1-8B-Instruct", LLAMA31, dated, llama31),
         "llama-2-chat.json": fixture("meta-llama/Llama-2-7b-chat-hf", LLAMA2, llama2_tokens, llama2),

@@ -6,7 +6,7 @@ namespace Hanlin.Models.Tests.Templates;
 
 /// <summary>
 /// Every case rendered by Hugging Face transformers (tools/chat-template-fixtures/generate.py) with the real
-/// templates of Qwen2.5, Llama-3, Llama-3.1, Llama-2 and Mistral must come out byte for byte the same.
+/// templates of Qwen2.5, Llama-3, Llama-3.1, Llama-2, Mistral and Qwen3 must come out byte for byte the same.
 /// </summary>
 public sealed class ChatTemplateFixtureTests
 {
@@ -31,7 +31,7 @@ public sealed class ChatTemplateFixtureTests
     public void Fixtures_cover_every_model_family_with_outputs_and_rejections()
     {
         var files = Directory.GetFiles(FixtureDirectory, "*.json").Select(Path.GetFileName).Order(StringComparer.Ordinal).ToList();
-        Assert.Equal(["llama-2-chat.json", "llama-3-instruct.json", "llama-3.1-instruct.json", "mistral-instruct.json", "qwen2.5-instruct.json"], files);
+        Assert.Equal(["llama-2-chat.json", "llama-3-instruct.json", "llama-3.1-instruct.json", "mistral-instruct.json", "qwen2.5-instruct.json", "qwen3.json"], files);
         var cases = files.SelectMany(file => Load(file!).GetProperty("cases").EnumerateArray()).ToList();
         Assert.True(cases.Count(c => c.TryGetProperty("expected", out _)) >= 50);
         Assert.True(cases.Count(c => c.TryGetProperty("error", out _)) >= 5);
