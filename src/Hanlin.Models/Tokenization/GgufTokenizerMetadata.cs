@@ -40,6 +40,10 @@ internal static class GgufTokenizerMetadata
 
         var isSpm = model == "llama";
         var isBert = model == "bert";
+        if (isBert)
+        {
+            tokens = [.. tokens.Select(FromPhantomSpace)];
+        }
         return new TokenizerVocabulary
         {
             Source = file.Path,
@@ -62,4 +66,13 @@ internal static class GgufTokenizerMetadata
             AddSpacePrefix = file.GetBool("tokenizer.ggml.add_space_prefix") ?? isSpm,
         };
     }
+
+    /// <summary>
+    /// Undoes llama.cpp's BERT conversion (convert_hf_to_gguf.py <c>phantom</c>): word-initial pieces were stored
+    /// with a leading <c>▁</c>, continuation pieces without their <c>##</c>, bracketed specials unchanged.
+    /// </summary>
+    private static string FromPhantomSpace(string piece) =>
+        piece.StartsWith('[') && piece.EndsWith(']') ? piece
+        : piece.StartsWith('\u2581') ? piece[1..]
+        : "##" + piece;
 }
