@@ -211,7 +211,8 @@ public sealed class SentencePieceBpeTokenizer : ITextTokenizer
         }
     }
 
-    private int PairId(string left, string right) => _mergeable.TryGetValue(left + right, out var id) ? id : -1;
+    // A -∞ score marks a piece no merge produces (tokenizer.json vocabularies); it is never a merge target.
+    private int PairId(string left, string right) => _mergeable.TryGetValue(left + right, out var id) && !float.IsNegativeInfinity(_scores[id]) ? id : -1;
 
     private static bool TryParseByte(string piece, out byte value)
     {

@@ -65,7 +65,9 @@ public static class TokenizerLoader
 
     internal static ITextTokenizer Create(TokenizerVocabulary vocabulary) => vocabulary.Model switch
     {
-        "gpt2" => new ByteLevelBpeTokenizer(vocabulary, PreTokenizerPatterns.For(vocabulary.PreTokenizer, vocabulary.Source)),
+        "gpt2" => new ByteLevelBpeTokenizer(vocabulary, vocabulary.PreTokenizerPatterns is { } patterns
+            ? PreTokenizerPatterns.FromPatterns(patterns)
+            : PreTokenizerPatterns.For(vocabulary.PreTokenizer, vocabulary.Source)),
         "llama" => new SentencePieceBpeTokenizer(vocabulary),
         "bert" => new WordPieceTextTokenizer(vocabulary),
         _ => throw new HanlinException(ErrorCodes.UnsupportedModel, $"Tokenizer '{vocabulary.Source}' is of type '{vocabulary.Model}'; Hanlin implements gpt2 (byte-level BPE), llama (SentencePiece BPE) and bert (WordPiece)."),

@@ -15,6 +15,9 @@ internal sealed class TokenizerVocabulary
     /// <summary>llama.cpp pre-tokenizer name (<c>tokenizer.ggml.pre</c>), or null for the model's default.</summary>
     public string? PreTokenizer { get; init; }
 
+    /// <summary>Explicit byte-level split regexes (from a tokenizer.json), overriding <see cref="PreTokenizer"/>.</summary>
+    public IReadOnlyList<string>? PreTokenizerPatterns { get; init; }
+
     /// <summary>Pieces by id.</summary>
     public required string[] Tokens { get; init; }
 
