@@ -1,6 +1,8 @@
 using System.Buffers.Binary;
 using System.IO.MemoryMappedFiles;
 using Hanlin.Core.Errors;
+using Hanlin.Models.Runtime;
+using static TorchSharp.torch;
 
 namespace Hanlin.Models.Gguf;
 
@@ -228,6 +230,29 @@ public sealed unsafe class GgufFile : IDisposable
         var values = new float[tensor.ElementCount];
         DequantizeTo(tensor, values);
         return values;
+    }
+
+    /// <summary>
+    /// The tensor named <paramref name="name"/> as a new fp32 TorchSharp tensor in PyTorch shape order (ggml's
+    /// dimensions reversed). Values are dequantised straight from the mapping into the tensor's storage, so the
+    /// weights are never copied twice. The caller owns the tensor (it joins the current dispose scope, if any).
+    /// </summary>
+    public Tensor ReadFp32(string name)
+    {
+        var info = GetTensor(name);
+        TorchRuntime.EnsureLoaded();
+        var result = empty(info.Shape, TorchSharp.torch.ScalarType.Float32);
+        try
+        {
+            // Tensor.bytes is a span over the CPU tensor's own storage, not a copy.
+            DequantizeTo(info, System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(result.bytes));
+            return result;
+        }
+        catch
+        {
+            result.Dispose();
+            throw;
+        }
     }
 
     /// <summary>A string metadata value, or null when absent.</summary>

@@ -85,6 +85,9 @@ public sealed class GgufFileTests : IDisposable
         Assert.Equal(values, file.ReadFloat32("b"));
         Assert.Equal(values, file.ReadFloat32("c"));
         Assert.Equal(f32, file.GetTensorBytes(file.GetTensor("a")).ToArray());
+        using var tensor = file.ReadFp32("b");
+        Assert.Equal([2L, 3L], tensor.shape);
+        Assert.Equal(values, tensor.data<float>().ToArray());
         Assert.All(file.Tensors, t => Assert.Equal(0, t.Offset % file.Alignment));
         Assert.Equal(0, file.DataOffset % 32);
     }
