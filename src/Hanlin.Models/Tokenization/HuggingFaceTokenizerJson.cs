@@ -49,6 +49,7 @@ internal static class HuggingFaceTokenizerJson
         }
 
         var added = new Dictionary<int, (string Content, bool Special)>();
+        var strip = new Dictionary<int, (bool Left, bool Right)>();
         if (root.TryGetProperty("added_tokens", out var addedTokens) && addedTokens.ValueKind == JsonValueKind.Array)
         {
             foreach (var token in addedTokens.EnumerateArray())
@@ -56,6 +57,12 @@ internal static class HuggingFaceTokenizerJson
                 var id = token.GetProperty("id").GetInt32();
                 var content = token.GetProperty("content").GetString()!;
                 added[id] = (content, token.TryGetProperty("special", out var special) && special.GetBoolean());
+                var left = token.TryGetProperty("lstrip", out var l) && l.ValueKind == JsonValueKind.True;
+                var right = token.TryGetProperty("rstrip", out var r) && r.ValueKind == JsonValueKind.True;
+                if (left || right)
+                {
+                    strip[id] = (left, right);
+                }
                 pieces[id] = content;
             }
         }
@@ -101,6 +108,7 @@ internal static class HuggingFaceTokenizerJson
                     Source = path,
                     Model = "bert",
                     Tokens = tokens,
+                    StripWhitespace = strip,
                     Kinds = kinds,
                     UnknownId = unknown,
                     ClassifierId = IdOf(ConfigToken(config, "cls_token") ?? "[CLS]") ?? templateBos,
@@ -125,6 +133,7 @@ internal static class HuggingFaceTokenizerJson
                         Source = path,
                         Model = "gpt2",
                         Tokens = tokens,
+                    StripWhitespace = strip,
                         Kinds = kinds,
                         Merges = merges,
                         PreTokenizerPatterns = patterns,
@@ -143,6 +152,7 @@ internal static class HuggingFaceTokenizerJson
                         Source = path,
                         Model = "llama",
                         Tokens = tokens,
+                    StripWhitespace = strip,
                         Kinds = kinds,
                         Scores = ScoresFromMerges(tokens, merges),
                         BosId = bos,

@@ -9,9 +9,11 @@ internal sealed class SpecialTokenSplitter
 {
     // Candidates by first character, longest first.
     private readonly Dictionary<char, (string Text, int Id, bool Control)[]> _byFirstChar;
+    private readonly IReadOnlyDictionary<int, (bool Left, bool Right)> _strip;
 
     public SpecialTokenSplitter(TokenizerVocabulary vocabulary)
     {
+        _strip = vocabulary.StripWhitespace;
         _byFirstChar = vocabulary.AddedTokenIds()
             .Select(id => (Text: vocabulary.Tokens[id], Id: id, Control: vocabulary.Kinds[id] == TokenKind.Control))
             .GroupBy(t => t.Text[0])
@@ -33,13 +35,26 @@ internal sealed class SpecialTokenSplitter
                 continue;
             }
 
-            if (i > runStart)
+            // Hugging Face lstrip/rstrip: the token absorbs the whitespace next to it.
+            var strip = _strip.GetValueOrDefault(match.Id);
+            var runEnd = i;
+            while (strip.Left && runEnd > runStart && char.IsWhiteSpace(text[runEnd - 1]))
             {
-                segments.Add((text[runStart..i], -1));
+                runEnd--;
+            }
+
+            if (runEnd > runStart)
+            {
+                segments.Add((text[runStart..runEnd], -1));
             }
 
             segments.Add((null, match.Id));
             i += match.Text.Length;
+            while (strip.Right && i < text.Length && char.IsWhiteSpace(text[i]))
+            {
+                i++;
+            }
+
             runStart = i;
         }
 

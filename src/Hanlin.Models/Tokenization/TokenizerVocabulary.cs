@@ -63,6 +63,9 @@ internal sealed class TokenizerVocabulary
     /// <summary>WordPiece: lower-case and strip accents before splitting (BERT uncased).</summary>
     public bool LowerCase { get; init; } = true;
 
+    /// <summary>Added tokens that swallow whitespace on their left (<c>lstrip</c>) or right (<c>rstrip</c>), from tokenizer.json.</summary>
+    public IReadOnlyDictionary<int, (bool Left, bool Right)> StripWhitespace { get; init; } = new Dictionary<int, (bool, bool)>();
+
     /// <summary>Ids of pieces to match verbatim in text before the model runs: control (when parsing special tokens) and user-defined ones.</summary>
     public IEnumerable<int> AddedTokenIds() => Enumerable.Range(0, Tokens.Length)
         .Where(i => Kinds[i] is TokenKind.Control or TokenKind.UserDefined && Tokens[i].Length > 0);

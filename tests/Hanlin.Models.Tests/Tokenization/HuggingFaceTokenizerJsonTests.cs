@@ -126,7 +126,8 @@ public sealed class HuggingFaceTokenizerJsonTests : IDisposable
         {
             ["added_tokens"] = new JsonArray(
                 new JsonObject { ["id"] = 258, ["content"] = "<|im_start|>", ["special"] = true },
-                new JsonObject { ["id"] = 259, ["content"] = "<|im_end|>", ["special"] = true }),
+                new JsonObject { ["id"] = 259, ["content"] = "<|im_end|>", ["special"] = true },
+                new JsonObject { ["id"] = 260, ["content"] = "<sep>", ["special"] = false, ["lstrip"] = true, ["rstrip"] = true }),
             ["pre_tokenizer"] = new JsonObject
             {
                 ["type"] = "Sequence",
@@ -157,6 +158,8 @@ public sealed class HuggingFaceTokenizerJsonTests : IDisposable
         Assert.Null(tokenizer.BosTokenId);
         Assert.Equal("<|im_start|>Hello 42<|im_end|>", tokenizer.Decode(ids));
         Assert.Equal("Hello 42", tokenizer.Decode(ids, skipSpecialTokens: true));
+        // lstrip/rstrip: the added token absorbs the spaces around it; it is matched even when special tokens are not parsed.
+        Assert.Equal(['a', 260, 'b'], tokenizer.Encode("a  <sep> b", parseSpecialTokens: false));
     }
 
     [Fact]
