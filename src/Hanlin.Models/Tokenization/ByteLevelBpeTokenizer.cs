@@ -34,6 +34,7 @@ public sealed class ByteLevelBpeTokenizer : ITextTokenizer
             ByteLevel = true,
         });
         _splitter = new SpecialTokenSplitter(vocabulary);
+        StopTokenIds = vocabulary.StopTokenIds();
         SpecialTokenIds = vocabulary.Kinds.Select((kind, id) => (kind, id)).Where(t => t.kind == TokenKind.Control).Select(t => t.id).ToHashSet();
     }
 
@@ -48,6 +49,9 @@ public sealed class ByteLevelBpeTokenizer : ITextTokenizer
 
     /// <inheritdoc/>
     public IReadOnlySet<int> SpecialTokenIds { get; }
+
+    /// <inheritdoc/>
+    public IReadOnlySet<int> StopTokenIds { get; }
 
     /// <inheritdoc/>
     public int[] Encode(string text, bool addSpecialTokens = true, bool parseSpecialTokens = true)

@@ -60,6 +60,7 @@ internal static class GgufTokenizerMetadata
             PaddingId = Id("padding_token_id"),
             ClassifierId = Id("cls_token_id") ?? (isBert ? Id("bos_token_id") : null),
             MaskId = Id("mask_token_id"),
+            EndOfTurnIds = new[] { Id("eot_token_id"), Id("eom_token_id") }.OfType<int>().ToArray(),
             // llama.cpp's defaults when the keys are absent: SPM and WPM add BOS/CLS, BPE does not.
             AddBos = file.GetBool("tokenizer.ggml.add_bos_token") ?? (isSpm || isBert),
             AddEos = file.GetBool("tokenizer.ggml.add_eos_token") ?? isBert,

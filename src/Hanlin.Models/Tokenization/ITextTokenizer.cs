@@ -15,6 +15,12 @@ public interface ITextTokenizer
     /// <summary>End-of-sequence id, or null when the vocabulary has none.</summary>
     int? EosTokenId { get; }
 
+    /// <summary>
+    /// Ids that end a generation: EOS plus end-of-turn markers (<c>&lt;|eot_id|&gt;</c>, <c>&lt;|im_end|&gt;</c>,
+    /// <c>&lt;|end|&gt;</c>, ...), found from GGUF <c>eot/eom_token_id</c> or by name as llama.cpp does.
+    /// </summary>
+    IReadOnlySet<int> StopTokenIds { get; }
+
     /// <summary>Ids of control/added special tokens (BOS, EOS, chat markers, ...); they decode to nothing when skipped.</summary>
     IReadOnlySet<int> SpecialTokenIds { get; }
 

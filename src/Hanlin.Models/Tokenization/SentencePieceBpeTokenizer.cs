@@ -52,6 +52,7 @@ public sealed class SentencePieceBpeTokenizer : ITextTokenizer
         }
 
         _splitter = new SpecialTokenSplitter(vocabulary);
+        StopTokenIds = vocabulary.StopTokenIds();
         SpecialTokenIds = vocabulary.Kinds.Select((kind, id) => (kind, id)).Where(t => t.kind == TokenKind.Control).Select(t => t.id).ToHashSet();
     }
 
@@ -66,6 +67,9 @@ public sealed class SentencePieceBpeTokenizer : ITextTokenizer
 
     /// <inheritdoc/>
     public IReadOnlySet<int> SpecialTokenIds { get; }
+
+    /// <inheritdoc/>
+    public IReadOnlySet<int> StopTokenIds { get; }
 
     /// <inheritdoc/>
     public int[] Encode(string text, bool addSpecialTokens = true, bool parseSpecialTokens = true)

@@ -66,6 +66,33 @@ internal sealed class TokenizerVocabulary
     /// <summary>Added tokens that swallow whitespace on their left (<c>lstrip</c>) or right (<c>rstrip</c>), from tokenizer.json.</summary>
     public IReadOnlyDictionary<int, (bool Left, bool Right)> StripWhitespace { get; init; } = new Dictionary<int, (bool, bool)>();
 
+    /// <summary>Explicit end-of-turn/end-of-message ids (GGUF <c>tokenizer.ggml.eot_token_id</c>/<c>eom_token_id</c>).</summary>
+    public IReadOnlyList<int> EndOfTurnIds { get; init; } = [];
+
+    /// <summary>
+    /// EOS, explicit end-of-turn ids, and control tokens whose text llama.cpp (llama-vocab.cpp) treats as end of
+    /// generation, so a chat model stops at the end of its turn even when EOS is a different token.
+    /// </summary>
+    public IReadOnlySet<int> StopTokenIds()
+    {
+        string[] names = ["<|eot_id|>", "<|im_end|>", "<|end|>", "<end_of_turn>", "<|endoftext|>", "<|eom_id|>", "<EOT>", "_<EOT>", "<｜end▁of▁sentence｜>", "<|end_of_text|>"];
+        var stops = new HashSet<int>(EndOfTurnIds);
+        if (EosId is { } eos)
+        {
+            stops.Add(eos);
+        }
+
+        for (var id = 0; id < Tokens.Length; id++)
+        {
+            if (Kinds[id] is TokenKind.Control or TokenKind.UserDefined && names.Contains(Tokens[id], StringComparer.Ordinal))
+            {
+                stops.Add(id);
+            }
+        }
+
+        return stops;
+    }
+
     /// <summary>Ids of pieces to match verbatim in text before the model runs: control (when parsing special tokens) and user-defined ones.</summary>
     public IEnumerable<int> AddedTokenIds() => Enumerable.Range(0, Tokens.Length)
         .Where(i => Kinds[i] is TokenKind.Control or TokenKind.UserDefined && Tokens[i].Length > 0);

@@ -36,6 +36,7 @@ public sealed class WordPieceTextTokenizer : ITextTokenizer
 
         _unknownId = vocabulary.UnknownId ?? (_ids.TryGetValue("[UNK]", out var unk) ? unk : 0);
         _splitter = new SpecialTokenSplitter(vocabulary);
+        StopTokenIds = vocabulary.StopTokenIds();
         SpecialTokenIds = vocabulary.Kinds.Select((kind, id) => (kind, id)).Where(t => t.kind == TokenKind.Control).Select(t => t.id).ToHashSet();
     }
 
@@ -50,6 +51,9 @@ public sealed class WordPieceTextTokenizer : ITextTokenizer
 
     /// <inheritdoc/>
     public IReadOnlySet<int> SpecialTokenIds { get; }
+
+    /// <inheritdoc/>
+    public IReadOnlySet<int> StopTokenIds { get; }
 
     /// <inheritdoc/>
     public int[] Encode(string text, bool addSpecialTokens = true, bool parseSpecialTokens = true)

@@ -43,6 +43,7 @@ public sealed class HuggingFaceTokenizerJsonTests : IDisposable
         Assert.IsType<ByteLevelBpeTokenizer>(tokenizer);
         TokenizerConformanceTests.AssertConforms(tokenizer, LlamaCppVocabularyCases.Read(gguf), "gpt-2 (tokenizer.json)");
         Assert.Equal([50256], tokenizer.Encode("<|endoftext|>", addSpecialTokens: false));
+        Assert.Contains(50256, tokenizer.StopTokenIds); // found by name: this tokenizer.json names no EOS
         Assert.NotEqual([50256], tokenizer.Encode("<|endoftext|>", addSpecialTokens: false, parseSpecialTokens: false));
     }
 
@@ -155,6 +156,7 @@ public sealed class HuggingFaceTokenizerJsonTests : IDisposable
         // Ids of single byte pieces are their byte values; "Hello" merges to "Hel" + l + o, " 42" splits into " ", "4", "2".
         Assert.Equal([258, 257, 'l', 'o', ' ', '4', '2', 259], ids);
         Assert.Equal(259, tokenizer.EosTokenId);
+        Assert.Equal([259], tokenizer.StopTokenIds.Order());
         Assert.Null(tokenizer.BosTokenId);
         Assert.Equal("<|im_start|>Hello 42<|im_end|>", tokenizer.Decode(ids));
         Assert.Equal("Hello 42", tokenizer.Decode(ids, skipSpecialTokens: true));

@@ -37,6 +37,7 @@ public sealed class TokenizerLoaderTests : IDisposable
         Assert.Equal("▁Hello", tokenizer.IdToToken(15043));
         Assert.Equal(15043, tokenizer.TokenToId("▁Hello"));
         Assert.Contains(1, tokenizer.SpecialTokenIds);
+        Assert.Equal([2], tokenizer.StopTokenIds);
     }
 
     [Fact]
@@ -63,6 +64,24 @@ public sealed class TokenizerLoaderTests : IDisposable
         Assert.Equal([101, 7592, 2088, 102], ids);
         Assert.Equal("[CLS] hello world [SEP]", tokenizer.Decode(ids));
         Assert.Equal("hello world", tokenizer.Decode(ids, skipSpecialTokens: true));
+    }
+
+    [Fact]
+    public void End_of_turn_ids_in_gguf_metadata_stop_generation_besides_eos()
+    {
+        var path = new GgufWriter()
+            .Add("tokenizer.ggml.model", GgufValueType.String, "gpt2")
+            .Add("tokenizer.ggml.pre", GgufValueType.String, "qwen2")
+            .AddArray("tokenizer.ggml.tokens", GgufValueType.String, new[] { "a", "b", "ab", "<|im_end|>", "<|endoftext|>", "<|eot|>" })
+            .AddArray("tokenizer.ggml.token_type", GgufValueType.Int32, new object[] { 1, 1, 1, 3, 3, 3 })
+            .AddArray("tokenizer.ggml.merges", GgufValueType.String, new[] { "a b" })
+            .Add("tokenizer.ggml.eos_token_id", GgufValueType.UInt32, 4u)
+            .Add("tokenizer.ggml.eot_token_id", GgufValueType.UInt32, 5u)
+            .WriteTo(_temp.File("chat.gguf"));
+
+        var tokenizer = TokenizerLoader.Load(path);
+        Assert.Equal([3, 4, 5], tokenizer.StopTokenIds.Order());
+        Assert.Equal([2, 3, 0], tokenizer.Encode("ab<|im_end|>a"));
     }
 
     [Fact]
