@@ -9,7 +9,7 @@ public static class TokenizerLoader
     /// <summary>
     /// Loads the tokenizer at <paramref name="path"/>: a GGUF file (its <c>tokenizer.ggml.*</c> metadata), a Hugging
     /// Face <c>tokenizer.json</c> (with <c>tokenizer_config.json</c> beside it when present) or a directory holding
-    /// one, or a llama2.c <c>tokenizer.bin</c>.
+    /// one, a BERT <c>vocab.txt</c> (or a directory with one and no tokenizer.json), or a llama2.c <c>tokenizer.bin</c>.
     /// </summary>
     /// <exception cref="HanlinException"><c>file_not_found</c>, <c>corrupt_file</c>, or <c>unsupported_model</c> for a tokenizer type Hanlin does not implement.</exception>
     public static ITextTokenizer Load(string path)
@@ -18,9 +18,10 @@ public static class TokenizerLoader
         if (Directory.Exists(path))
         {
             var json = Path.Combine(path, "tokenizer.json");
-            return File.Exists(json)
-                ? HuggingFaceTokenizerJson.Load(json)
-                : throw new HanlinException(ErrorCodes.FileNotFound, $"Directory '{path}' has no tokenizer.json.");
+            var vocabText = Path.Combine(path, "vocab.txt");
+            return File.Exists(json) ? HuggingFaceTokenizerJson.Load(json)
+                : File.Exists(vocabText) ? WordPieceVocabularyFile.Load(vocabText)
+                : throw new HanlinException(ErrorCodes.FileNotFound, $"Directory '{path}' has neither tokenizer.json nor a BERT vocab.txt.");
         }
 
         if (!File.Exists(path))
@@ -50,6 +51,11 @@ public static class TokenizerLoader
         if (path.EndsWith(".json", StringComparison.OrdinalIgnoreCase) || (firstNonSpace.Length > 0 && firstNonSpace[0] == (byte)'{'))
         {
             return HuggingFaceTokenizerJson.Load(path);
+        }
+
+        if (Path.GetFileName(path).Equals("vocab.txt", StringComparison.OrdinalIgnoreCase))
+        {
+            return WordPieceVocabularyFile.Load(path);
         }
 
         return Llama2cTokenizer.Load(path);

@@ -85,6 +85,21 @@ public sealed class TokenizerLoaderTests : IDisposable
     }
 
     [Fact]
+    public void A_bert_vocab_txt_directory_loads_as_the_same_wordpiece_tokenizer()
+    {
+        var gguf = SharedData.Require("tokenizers/ggml-vocab-bert-bge.gguf");
+        var fromGguf = TokenizerLoader.Load(gguf);
+        _temp.Write("bge/vocab.txt", string.Join('\n', Enumerable.Range(0, fromGguf.VocabularySize).Select(id => fromGguf.IdToToken(id))) + "\n");
+        _temp.Write("bge/tokenizer_config.json", """{"do_lower_case": true}""");
+
+        var tokenizer = TokenizerLoader.Load(Path.Combine(_temp.Path, "bge"));
+        Assert.IsType<WordPieceTextTokenizer>(tokenizer);
+        Assert.Equal(30522, tokenizer.VocabularySize);
+        Assert.Equal([101, 7592, 2088, 102], tokenizer.Encode("Hello World"));
+        TokenizerConformanceTests.AssertConforms(tokenizer, LlamaCppVocabularyCases.Read(gguf), "bert-bge (vocab.txt)");
+    }
+
+    [Fact]
     public void A_missing_path_is_reported_as_not_found()
     {
         Assert.Equal(ErrorCodes.FileNotFound, Assert.Throws<HanlinException>(() => TokenizerLoader.Load(_temp.File("nope.gguf"))).Code);
