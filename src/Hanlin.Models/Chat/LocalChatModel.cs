@@ -1,0 +1,159 @@
+using Hanlin.Core.Errors;
+using Hanlin.Models.Generation;
+using Hanlin.Models.HuggingFace;
+using Hanlin.Models.Llama;
+using Hanlin.Models.Templates;
+using Hanlin.Models.Tokenization;
+using static TorchSharp.torch;
+
+namespace Hanlin.Models.Chat;
+
+/// <summary>
+/// A decoder model ready to chat: weights, the tokenizer that belongs to them, the model's own chat template
+/// (null for base models, whose prompt is the conversation text as is) and its generation defaults.
+/// Owns the model; dispose it to free the weights.
+/// </summary>
+public sealed class LocalChatModel : IDisposable
+{
+    /// <summary>Creates a chat model from parts; the instance takes ownership of <paramref name="model"/>.</summary>
+    public LocalChatModel(
+        string name,
+        LlamaModel model,
+        ITextTokenizer tokenizer,
+        ChatTemplate? template = null,
+        IReadOnlyDictionary<string, object?>? specialTokens = null,
+        GenerationOptions? defaults = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(tokenizer);
+        if (tokenizer.VocabularySize > model.Config.VocabSize)
+        {
+            throw new HanlinException(
+                ErrorCodes.UnsupportedModel,
+                $"The tokenizer has {tokenizer.VocabularySize} tokens but model '{model.Source}' only {model.Config.VocabSize}; they do not belong together.");
+        }
+
+        Name = name;
+        Model = model;
+        Tokenizer = tokenizer;
+        Template = template;
+        SpecialTokens = specialTokens ?? new Dictionary<string, object?>();
+        Defaults = defaults ?? new GenerationOptions();
+    }
+
+    /// <summary>The name clients use to address the model.</summary>
+    public string Name { get; }
+
+    /// <summary>The weights.</summary>
+    public LlamaModel Model { get; }
+
+    /// <summary>The model's tokenizer.</summary>
+    public ITextTokenizer Tokenizer { get; }
+
+    /// <summary>The model's chat template, or null for a base model.</summary>
+    public ChatTemplate? Template { get; }
+
+    /// <summary>bos_token, eos_token … as the template expects them.</summary>
+    public IReadOnlyDictionary<string, object?> SpecialTokens { get; }
+
+    /// <summary>Generation defaults (the model's generation_config.json where it has one).</summary>
+    public GenerationOptions Defaults { get; }
+
+    /// <summary>
+    /// Loads a chat model from <paramref name="path"/>: a Hugging Face model directory (config.json, safetensors,
+    /// tokenizer.json, tokenizer_config.json with its chat template, generation_config.json) or a llama2.c
+    /// checkpoint with its tokenizer at <paramref name="tokenizerPath"/> (default: tokenizer.bin beside it).
+    /// </summary>
+    /// <exception cref="HanlinException">Missing files, an unsupported architecture or format, a mismatched tokenizer.</exception>
+    public static async Task<LocalChatModel> LoadAsync(
+        string name,
+        string path,
+        string? tokenizerPath = null,
+        ScalarType dtype = ScalarType.Float32,
+        IProgress<float>? progress = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        if (Directory.Exists(path))
+        {
+            var directory = HuggingFaceModelDirectory.Open(path);
+            var tokenizer = TokenizerLoader.Load(tokenizerPath ?? path);
+            var chat = File.Exists(System.IO.Path.Combine(path, "tokenizer_config.json"))
+                ? await ChatTemplateConfig.LoadAsync(path, cancellationToken).ConfigureAwait(false)
+                : null;
+            var model = await directory.LoadDecoderAsync(dtype, progress, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                var defaults = directory.Generation.ToGenerationOptions();
+                var stops = new HashSet<int>(defaults.StopTokenIds);
+                stops.UnionWith(tokenizer.StopTokenIds);
+                return new LocalChatModel(name, model, tokenizer, chat?.Template, chat?.SpecialTokens, defaults with { StopTokenIds = stops });
+            }
+            catch
+            {
+                model.Dispose();
+                throw;
+            }
+        }
+
+        if (!File.Exists(path))
+        {
+            throw new HanlinException(ErrorCodes.FileNotFound, $"Model '{path}' does not exist.");
+        }
+
+        if (IsGguf(path))
+        {
+            throw new HanlinException(ErrorCodes.UnsupportedModel, $"'{path}' is a GGUF file; Hanlin reads GGUF tokenizers and tensors but cannot yet run GGUF model weights. Use the Hugging Face directory of the model.");
+        }
+
+        var tokenizerFile = tokenizerPath ?? System.IO.Path.Combine(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!, "tokenizer.bin");
+        var llama = await LlamaModel.LoadLlama2cAsync(path, progress, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            llama.ConvertTo(dtype);
+            var tokenizer = TokenizerLoader.Load(tokenizerFile);
+            var defaults = new GenerationOptions { StopTokenIds = tokenizer.StopTokenIds.ToHashSet() };
+            return new LocalChatModel(name, llama, tokenizer, defaults: defaults);
+        }
+        catch
+        {
+            llama.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// The prompt token ids for a conversation: rendered with the chat template (whose text already holds the
+    /// special tokens, so none are added, as transformers' apply_chat_template does), or for a base model the
+    /// messages' text joined by newlines after BOS.
+    /// </summary>
+    public int[] EncodeConversation(IReadOnlyList<ChatTemplateMessage> messages, IReadOnlyList<IReadOnlyDictionary<string, object?>>? tools = null)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        if (Template is null)
+        {
+            var text = string.Join('\n', messages.Select(m => m.Content ?? string.Empty));
+            return Tokenizer.Encode(text, addSpecialTokens: true, parseSpecialTokens: false);
+        }
+
+        var extra = new Dictionary<string, object?>(SpecialTokens, StringComparer.Ordinal);
+        if (tools is { Count: > 0 })
+        {
+            extra["tools"] = tools;
+        }
+
+        var prompt = Template.Render(messages, addGenerationPrompt: true, extra);
+        return Tokenizer.Encode(prompt, addSpecialTokens: false, parseSpecialTokens: true);
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => Model.Dispose();
+
+    private static bool IsGguf(string path)
+    {
+        Span<byte> head = stackalloc byte[4];
+        using var stream = File.OpenRead(path);
+        return stream.ReadAtLeast(head, 4, throwOnEndOfStream: false) == 4 && head.SequenceEqual("GGUF"u8);
+    }
+}
