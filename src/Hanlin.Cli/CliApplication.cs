@@ -64,6 +64,10 @@ public static class CliApplication
         root.Subcommands.Add(JobsCommands.Create(console));
         root.Subcommands.Add(DemoCommand.Create(console));
         root.Subcommands.Add(BenchCommands.Create(console));
+        root.Subcommands.Add(ModelCommands.CreateModel(console));
+        root.Subcommands.Add(ModelCommands.CreateGenerate(console));
+        root.Subcommands.Add(ModelCommands.CreateChat(console));
+        root.Subcommands.Add(ModelCommands.CreateEmbed(console));
         return root;
     }
 
