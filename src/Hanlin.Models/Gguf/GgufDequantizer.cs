@@ -45,7 +45,8 @@ public static class GgufDequantizer
 
     /// <summary>Whether <see cref="Dequantize"/> can convert <paramref name="type"/>.</summary>
     public static bool CanDequantize(GgufTensorType type) => type is GgufTensorType.F32 or GgufTensorType.F16 or GgufTensorType.BF16
-        or GgufTensorType.Q8_0 or GgufTensorType.Q4_0 or GgufTensorType.Q4_K or GgufTensorType.Q6_K;
+        or GgufTensorType.Q8_0 or GgufTensorType.Q4_0 or GgufTensorType.Q4_1 or GgufTensorType.Q5_0 or GgufTensorType.Q5_1
+        or GgufTensorType.Q4_K or GgufTensorType.Q6_K;
 
     /// <summary>
     /// Converts <paramref name="source"/> (whole blocks of <paramref name="type"/>) to float32 into
@@ -56,7 +57,7 @@ public static class GgufDequantizer
     {
         if (!TryGetLayout(type, out var blockElements, out var blockBytes) || !CanDequantize(type))
         {
-            throw new HanlinException(ErrorCodes.UnsupportedModel, $"GGUF tensor type {type} cannot be converted to float32; supported: F32, F16, BF16, Q8_0, Q4_0, Q4_K, Q6_K.");
+            throw new HanlinException(ErrorCodes.UnsupportedModel, $"GGUF tensor type {type} cannot be converted to float32; supported: F32, F16, BF16, Q8_0, Q4_0, Q4_1, Q5_0, Q5_1, Q4_K, Q6_K.");
         }
 
         if (destination.Length % blockElements != 0 || (long)destination.Length / blockElements * blockBytes != source.Length)
@@ -90,6 +91,15 @@ public static class GgufDequantizer
                 break;
             case GgufTensorType.Q4_0:
                 DequantizeQ4_0(source, destination);
+                break;
+            case GgufTensorType.Q4_1:
+                DequantizeQ4_1(source, destination);
+                break;
+            case GgufTensorType.Q5_0:
+                DequantizeQ5(source, destination, withMin: false);
+                break;
+            case GgufTensorType.Q5_1:
+                DequantizeQ5(source, destination, withMin: true);
                 break;
             case GgufTensorType.Q4_K:
                 DequantizeQ4K(source, destination);
@@ -129,6 +139,48 @@ public static class GgufDequantizer
             {
                 y[j] = ((qs[j] & 0x0F) - 8) * d;
                 y[j + 16] = ((qs[j] >> 4) - 8) * d;
+            }
+        }
+    }
+
+    private static void DequantizeQ4_1(ReadOnlySpan<byte> source, Span<float> destination)
+    {
+        // block_q4_1 { half d; half m; uint8 qs[16]; }: x = q * d + m, nibble order as Q4_0.
+        for (int block = 0, offset = 0; block < destination.Length / 32; block++, offset += 20)
+        {
+            var d = ReadHalf(source[offset..]);
+            var m = ReadHalf(source[(offset + 2)..]);
+            var qs = source.Slice(offset + 4, 16);
+            var y = destination.Slice(block * 32, 32);
+            for (var j = 0; j < 16; j++)
+            {
+                y[j] = ((qs[j] & 0x0F) * d) + m;
+                y[j + 16] = ((qs[j] >> 4) * d) + m;
+            }
+        }
+    }
+
+    private static void DequantizeQ5(ReadOnlySpan<byte> source, Span<float> destination, bool withMin)
+    {
+        // block_q5_0 { half d; uint8 qh[4]; uint8 qs[16]; }: the fifth bit of element j is bit j of qh (elements
+        // 0..15 from the low nibbles, 16..31 from the high ones); x = (q - 16) * d.
+        // block_q5_1 { half d; half m; uint8 qh[4]; uint8 qs[16]; }: x = q * d + m.
+        var blockBytes = withMin ? 24 : 22;
+        for (int block = 0, offset = 0; block < destination.Length / 32; block++, offset += blockBytes)
+        {
+            var d = ReadHalf(source[offset..]);
+            var m = withMin ? ReadHalf(source[(offset + 2)..]) : 0f;
+            var header = withMin ? 4 : 2;
+            var qh = BinaryPrimitives.ReadUInt32LittleEndian(source[(offset + header)..]);
+            var qs = source.Slice(offset + header + 4, 16);
+            var y = destination.Slice(block * 32, 32);
+            var bias = withMin ? 0 : 16;
+            for (var j = 0; j < 16; j++)
+            {
+                var high0 = (int)((qh >> j) << 4) & 0x10;
+                var high1 = (int)(qh >> (j + 12)) & 0x10;
+                y[j] = ((((qs[j] & 0x0F) | high0) - bias) * d) + m;
+                y[j + 16] = ((((qs[j] >> 4) | high1) - bias) * d) + m;
             }
         }
     }

@@ -217,7 +217,7 @@ public sealed unsafe class GgufFile : IDisposable
 
         if (!GgufDequantizer.CanDequantize(tensor.Type))
         {
-            throw new HanlinException(ErrorCodes.UnsupportedModel, $"GGUF file '{Path}' stores tensor '{tensor.Name}' as {tensor.Type}, which cannot be converted to float32; supported: F32, F16, BF16, Q8_0, Q4_0, Q4_K, Q6_K.");
+            throw new HanlinException(ErrorCodes.UnsupportedModel, $"GGUF file '{Path}' stores tensor '{tensor.Name}' as {tensor.Type}, which cannot be converted to float32; supported: F32, F16, BF16, Q8_0, Q4_0, Q4_1, Q5_0, Q5_1, Q4_K, Q6_K.");
         }
 
         GgufDequantizer.Dequantize(tensor.Type, GetTensorBytes(tensor), destination);

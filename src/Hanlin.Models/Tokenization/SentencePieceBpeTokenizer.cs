@@ -125,7 +125,7 @@ public sealed class SentencePieceBpeTokenizer : ITextTokenizer
                     bytes.Add(value);
                     atStart = false;
                     break;
-                case TokenKind.Control or TokenKind.Unknown when SpecialTokenIds.Contains(id) || _vocabulary.Kinds[id] == TokenKind.Unknown:
+                case TokenKind.Control or TokenKind.Unknown:
                     if (!skipSpecialTokens)
                     {
                         bytes.AddRange(Encoding.UTF8.GetBytes(piece));

@@ -69,13 +69,24 @@ public static class TokenizerLoader
         return Create(GgufTokenizerMetadata.Read(file));
     }
 
-    internal static ITextTokenizer Create(TokenizerVocabulary vocabulary) => vocabulary.Model switch
+    internal static ITextTokenizer Create(TokenizerVocabulary vocabulary)
     {
-        "gpt2" => new ByteLevelBpeTokenizer(vocabulary, vocabulary.PreTokenizerPatterns is { } patterns
-            ? PreTokenizerPatterns.FromPatterns(patterns)
-            : PreTokenizerPatterns.For(vocabulary.PreTokenizer, vocabulary.Source)),
-        "llama" => new SentencePieceBpeTokenizer(vocabulary),
-        "bert" => new WordPieceTextTokenizer(vocabulary),
-        _ => throw new HanlinException(ErrorCodes.UnsupportedModel, $"Tokenizer '{vocabulary.Source}' is of type '{vocabulary.Model}'; Hanlin implements gpt2 (byte-level BPE), llama (SentencePiece BPE) and bert (WordPiece)."),
-    };
+        try
+        {
+            return vocabulary.Model switch
+            {
+                "gpt2" => new ByteLevelBpeTokenizer(vocabulary, vocabulary.PreTokenizerPatterns is { } patterns
+                    ? PreTokenizerPatterns.FromPatterns(patterns)
+                    : PreTokenizerPatterns.For(vocabulary.PreTokenizer, vocabulary.Source)),
+                "llama" => new SentencePieceBpeTokenizer(vocabulary),
+                "bert" => new WordPieceTextTokenizer(vocabulary),
+                _ => throw new HanlinException(ErrorCodes.UnsupportedModel, $"Tokenizer '{vocabulary.Source}' is of type '{vocabulary.Model}'; Hanlin implements gpt2 (byte-level BPE), llama (SentencePiece BPE) and bert (WordPiece)."),
+            };
+        }
+        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or FormatException or KeyNotFoundException)
+        {
+            // Microsoft.ML.Tokenizers rejects inconsistent merges, and .NET rejects a split regex it cannot parse.
+            throw new HanlinException(ErrorCodes.CorruptFile, $"Tokenizer '{vocabulary.Source}' could not be built: {ex.Message}", ex);
+        }
+    }
 }

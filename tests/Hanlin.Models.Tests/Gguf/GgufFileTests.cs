@@ -123,6 +123,44 @@ public sealed class GgufFileTests : IDisposable
     }
 
     [Fact]
+    public void Q4_1_blocks_scale_and_offset_by_the_block_minimum()
+    {
+        // d = 0.5, m = -4; qs[j] = (high << 4) | low with low = j, high = 15 - j.
+        var block = Half(0.5f).Concat(Half(-4f)).Concat(Enumerable.Range(0, 16).Select(j => (byte)(((15 - j) << 4) | j))).ToArray();
+        var path = new GgufWriter().AddTensor("q", [32], GgufTensorType.Q4_1, block).WriteTo(_temp.File("q41.gguf"));
+
+        using var file = GgufFile.Open(path);
+        var values = file.ReadFloat32("q");
+        Assert.Equal(Enumerable.Range(0, 16).Select(j => (j * 0.5f) - 4f), values[..16]);
+        Assert.Equal(Enumerable.Range(0, 16).Select(j => ((15 - j) * 0.5f) - 4f), values[16..]);
+    }
+
+    [Fact]
+    public void Q5_0_and_Q5_1_blocks_take_the_fifth_bit_from_qh()
+    {
+        // qs all 0x21 (low nibble 1, high nibble 2); qh = 0x00010001: fifth bit set for element 0 (bit 0) and
+        // element 16 (bit 16). Q5_0: x = (q - 16) * d with d = 2; Q5_1: x = q * d + m with d = 1, m = 100.
+        var qh = BitConverter.GetBytes(0x00010001u);
+        var qs = Enumerable.Repeat((byte)0x21, 16).ToArray();
+        var path = new GgufWriter()
+            .AddTensor("q50", [32], GgufTensorType.Q5_0, [.. Half(2f), .. qh, .. qs])
+            .AddTensor("q51", [32], GgufTensorType.Q5_1, [.. Half(1f), .. Half(100f), .. qh, .. qs])
+            .WriteTo(_temp.File("q5.gguf"));
+
+        using var file = GgufFile.Open(path);
+        var q50 = file.ReadFloat32("q50");
+        Assert.Equal((17 - 16) * 2f, q50[0]);
+        Assert.All(q50[1..16], v => Assert.Equal((1 - 16) * 2f, v));
+        Assert.Equal((18 - 16) * 2f, q50[16]);
+        Assert.All(q50[17..], v => Assert.Equal((2 - 16) * 2f, v));
+        var q51 = file.ReadFloat32("q51");
+        Assert.Equal(117f, q51[0]);
+        Assert.All(q51[1..16], v => Assert.Equal(101f, v));
+        Assert.Equal(118f, q51[16]);
+        Assert.All(q51[17..], v => Assert.Equal(102f, v));
+    }
+
+    [Fact]
     public void Q4_K_super_blocks_apply_packed_six_bit_scales_and_mins()
     {
         // d = 1, dmin = 0.5. Sub-blocks 0-3: scale 2, min 1 (scales[0..3] = 2, scales[4..7] = 1); sub-blocks 4-7:

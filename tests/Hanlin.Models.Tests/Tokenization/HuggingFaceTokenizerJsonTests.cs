@@ -174,6 +174,27 @@ public sealed class HuggingFaceTokenizerJsonTests : IDisposable
     }
 
     [Fact]
+    public void A_split_regex_dotnet_cannot_parse_is_reported_as_corrupt_rather_than_escaping()
+    {
+        WriteJson(new JsonObject
+        {
+            ["pre_tokenizer"] = new JsonObject { ["type"] = "Split", ["pattern"] = new JsonObject { ["Regex"] = "[unclosed" }, ["behavior"] = "Isolated" },
+            ["model"] = new JsonObject { ["type"] = "BPE", ["vocab"] = new JsonObject { ["a"] = 0 }, ["merges"] = new JsonArray() },
+        });
+        var withByteLevel = JsonNode.Parse(File.ReadAllText(Path.Combine(_temp.Path, "tokenizer.json")))!.AsObject();
+        withByteLevel["pre_tokenizer"] = new JsonObject
+        {
+            ["type"] = "Sequence",
+            ["pretokenizers"] = new JsonArray(withByteLevel["pre_tokenizer"]!.DeepClone(), new JsonObject { ["type"] = "ByteLevel", ["use_regex"] = false }),
+        };
+        WriteJson(withByteLevel);
+
+        var error = Assert.Throws<HanlinException>(() => TokenizerLoader.Load(_temp.Path));
+        Assert.Equal(ErrorCodes.CorruptFile, error.Code);
+        Assert.Contains("tokenizer.json", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Malformed_json_is_reported_as_corrupt_naming_the_file()
     {
         var path = _temp.Write("tokenizer.json", """{"model": {"type": "BPE", "vocab": [1, 2""");
