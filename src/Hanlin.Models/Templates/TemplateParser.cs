@@ -17,6 +17,10 @@ internal sealed class TemplateParser
     private readonly List<TemplateToken> _tokens;
     private int _position;
 
+    // How many for-loop bodies enclose the current position. Jinja compiles break/continue to Python's, so one
+    // outside a loop body (a for's else block, a macro, the top level) is a syntax error, not a no-op.
+    private int _loopDepth;
+
     private TemplateParser(List<TemplateToken> tokens) => _tokens = tokens;
 
     private TemplateToken Current => _tokens[_position];
@@ -183,6 +187,11 @@ internal sealed class TemplateParser
             case "macro":
                 return ParseMacro();
             case "break" or "continue":
+                if (_loopDepth == 0)
+                {
+                    throw TemplateLexer.Invalid(tag.Line, $"'{tag.Value}' is outside a for loop");
+                }
+
                 ExpectBlockEnd();
                 var flow = tag.Value == "break" ? TemplateFlow.Break : TemplateFlow.Continue;
                 return _ => flow;
@@ -264,7 +273,9 @@ internal sealed class TemplateParser
         }
 
         ExpectBlockEnd();
+        _loopDepth++;
         var (body, end) = ParseBody("endfor", "else");
+        _loopDepth--;
         ExpectBlockEnd();
         Func<TemplateFrame, TemplateFlow> otherwise = Nothing;
         if (end == "else")
@@ -503,7 +514,10 @@ internal sealed class TemplateParser
 
         Next();
         ExpectBlockEnd();
+        var enclosingLoops = _loopDepth;
+        _loopDepth = 0;
         var (body, _) = ParseBody("endmacro");
+        _loopDepth = enclosingLoops;
         ExpectBlockEnd();
         var all = parameters.ToArray();
         return frame =>
