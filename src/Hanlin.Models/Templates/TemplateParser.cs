@@ -21,6 +21,11 @@ internal sealed class TemplateParser
     // outside a loop body (a for's else block, a macro, the top level) is a syntax error, not a no-op.
     private int _loopDepth;
 
+    // Nesting (brackets, unary operators, blocks) and chain length (a + b + ..., x|f|g..., a.b.c...) both become
+    // nested closures, so both are bounded: a hostile template must fail to parse, not overflow the stack.
+    private const int MaxNesting = 250;
+    private int _nesting;
+
     private TemplateParser(List<TemplateToken> tokens) => _tokens = tokens;
 
     private TemplateToken Current => _tokens[_position];
@@ -30,6 +35,14 @@ internal sealed class TemplateParser
         var parser = new TemplateParser(TemplateLexer.Tokenize(source));
         var (body, _) = parser.ParseBody();
         return body;
+    }
+
+    private void Enter()
+    {
+        if (++_nesting > MaxNesting)
+        {
+            throw TemplateLexer.Invalid(Current.Line, $"the template nests or chains expressions more than {MaxNesting} levels deep");
+        }
     }
 
     private TemplateToken Peek(int offset) => _tokens[Math.Min(_position + offset, _tokens.Count - 1)];
@@ -95,6 +108,20 @@ internal sealed class TemplateParser
     private void ExpectBlockEnd() => ExpectKind(TemplateTokenKind.BlockEnd, "'%}'");
 
     private (Func<TemplateFrame, TemplateFlow> Body, string? EndTag) ParseBody(params string[] endTags)
+    {
+        var saved = _nesting;
+        Enter();
+        try
+        {
+            return ParseBodyCore(endTags);
+        }
+        finally
+        {
+            _nesting = saved;
+        }
+    }
+
+    private (Func<TemplateFrame, TemplateFlow> Body, string? EndTag) ParseBodyCore(string[] endTags)
     {
         var statements = new List<Func<TemplateFrame, TemplateFlow>>();
         while (true)
@@ -525,7 +552,14 @@ internal sealed class TemplateParser
             var definitionScope = frame.Scope;
             frame.Scope.Set(name, new TemplateFunction(name, arguments =>
             {
-                var call = new TemplateFrame(new TemplateScope(definitionScope), new StringBuilder());
+                // Python's recursion limit would stop Jinja long before the stack ends; 100 nested calls is plenty.
+                var depth = (arguments.Caller?.MacroDepth ?? 0) + 1;
+                if (depth > 100)
+                {
+                    throw TemplateValues.Failure($"macro '{name}' recursed more than 100 calls deep");
+                }
+
+                var call = new TemplateFrame(new TemplateScope(definitionScope), new StringBuilder()) { MacroDepth = depth };
                 for (var i = 0; i < all.Length; i++)
                 {
                     var (parameter, fallback) = all[i];
@@ -568,6 +602,20 @@ internal sealed class TemplateParser
     }
 
     private Func<TemplateFrame, object?> ParseExpression()
+    {
+        var saved = _nesting;
+        Enter();
+        try
+        {
+            return ParseExpressionCore();
+        }
+        finally
+        {
+            _nesting = saved;
+        }
+    }
+
+    private Func<TemplateFrame, object?> ParseExpressionCore()
     {
         var expression = ParseOr();
         while (IsName("if"))
@@ -619,6 +667,20 @@ internal sealed class TemplateParser
     }
 
     private Func<TemplateFrame, object?> ParseNot()
+    {
+        var saved = _nesting;
+        Enter();
+        try
+        {
+            return ParseNotCore();
+        }
+        finally
+        {
+            _nesting = saved;
+        }
+    }
+
+    private Func<TemplateFrame, object?> ParseNotCore()
     {
         if (IsName("not"))
         {
@@ -698,6 +760,7 @@ internal sealed class TemplateParser
         var left = operand();
         while (Current.Kind == TemplateTokenKind.Operator && operators.Contains(Current.Value))
         {
+            Enter();
             var op = Next().Value;
             var right = operand();
             var l = left;
@@ -716,6 +779,20 @@ internal sealed class TemplateParser
     private Func<TemplateFrame, object?> ParsePow() => ParseBinaryLevel(() => ParseUnary(withFilter: true), "**");
 
     private Func<TemplateFrame, object?> ParseUnary(bool withFilter)
+    {
+        var saved = _nesting;
+        Enter();
+        try
+        {
+            return ParseUnaryCore(withFilter);
+        }
+        finally
+        {
+            _nesting = saved;
+        }
+    }
+
+    private Func<TemplateFrame, object?> ParseUnaryCore(bool withFilter)
     {
         Func<TemplateFrame, object?> node;
         if (IsOperator("-"))
@@ -834,6 +911,7 @@ internal sealed class TemplateParser
     {
         while (true)
         {
+            Enter();
             if (IsOperator("."))
             {
                 Next();
@@ -907,11 +985,17 @@ internal sealed class TemplateParser
             var target = callee(frame);
             return target switch
             {
-                TemplateFunction function => function.Invoke(arguments(frame)),
+                TemplateFunction function => function.Invoke(WithCaller(arguments(frame), frame)),
                 JinjaUndefined undefined => throw TemplateValues.Failure(undefined.Hint),
                 _ => throw TemplateValues.Failure($"'{TemplateValues.TypeName(target)}' object is not callable"),
             };
         };
+    }
+
+    private static TemplateArguments WithCaller(TemplateArguments arguments, TemplateFrame caller)
+    {
+        arguments.Caller = caller;
+        return arguments;
     }
 
     /// <summary>Arguments after an opening parenthesis, through the closing one: positional, then <c>name=value</c>.</summary>
@@ -959,6 +1043,7 @@ internal sealed class TemplateParser
     {
         while (true)
         {
+            Enter();
             if (IsOperator("|"))
             {
                 Next();
