@@ -177,6 +177,18 @@ public sealed class ChatTemplateEngineTests
     }
 
     [Fact]
+    public void One_parsed_template_renders_concurrently_without_interference()
+    {
+        var template = ChatTemplate.Parse(
+            "{% set ns = namespace(total=0) %}{% for m in messages %}{% set ns.total = ns.total + m.content|length %}{% endfor %}{{ ns.total }}");
+        var results = new string[64];
+        Parallel.For(0, results.Length, i => results[i] = template.Render(
+            [new ChatTemplateMessage("user", new string('x', i)), new ChatTemplateMessage("assistant", "ok")],
+            addGenerationPrompt: false));
+        Assert.Equal(Enumerable.Range(0, results.Length).Select(i => (i + 2).ToString()), results);
+    }
+
+    [Fact]
     public void Unsupported_variable_types_are_rejected_clearly()
     {
         var exception = Assert.Throws<HanlinException>(() =>
