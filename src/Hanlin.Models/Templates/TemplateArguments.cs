@@ -16,6 +16,9 @@ internal sealed class TemplateArguments(IReadOnlyList<object?> positional, IRead
 
     public IReadOnlyDictionary<string, object?> Named { get; } = named;
 
+    /// <summary>The frame the call was made from (for a macro's recursion depth), when called from a template.</summary>
+    public TemplateFrame? Caller { get; set; }
+
     /// <summary>The argument bound to parameter <paramref name="index"/>/<paramref name="name"/>, or <paramref name="fallback"/>.</summary>
     public object? Get(int index, string name, object? fallback = null)
     {

@@ -38,7 +38,6 @@ internal static class TemplateFilters
                 var all = TemplateValues.Iterate(value);
                 return all.Count > 0 ? all[0] : new JinjaUndefined("No first item, sequence was empty.");
             case "last":
-                TemplateValues.ThrowIfUndefined(value);
                 var items = TemplateValues.Iterate(value);
                 return items.Count > 0 ? items[^1] : new JinjaUndefined("No last item, sequence was empty.");
             case "list":
@@ -46,8 +45,10 @@ internal static class TemplateFilters
             case "string":
                 return TemplateValues.ToStr(value);
             case "int":
+                TemplateValues.ThrowIfUndefined(value);
                 return ToInt(value, a.Get(0, "default", 0L));
             case "float":
+                TemplateValues.ThrowIfUndefined(value);
                 return ToFloat(value, a.Get(0, "default", 0.0));
             case "abs":
                 return value switch

@@ -8,4 +8,7 @@ internal sealed class TemplateFrame(TemplateScope scope, StringBuilder output)
     public TemplateScope Scope { get; set; } = scope;
 
     public StringBuilder Output { get; set; } = output;
+
+    /// <summary>How many macro calls are active; bounded so that runaway recursion fails instead of overflowing the stack.</summary>
+    public int MacroDepth { get; init; }
 }

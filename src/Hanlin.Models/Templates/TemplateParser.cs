@@ -17,6 +17,15 @@ internal sealed class TemplateParser
     private readonly List<TemplateToken> _tokens;
     private int _position;
 
+    // How many for-loop bodies enclose the current position. Jinja compiles break/continue to Python's, so one
+    // outside a loop body (a for's else block, a macro, the top level) is a syntax error, not a no-op.
+    private int _loopDepth;
+
+    // Nesting (brackets, unary operators, blocks) and chain length (a + b + ..., x|f|g..., a.b.c...) both become
+    // nested closures, so both are bounded: a hostile template must fail to parse, not overflow the stack.
+    private const int MaxNesting = 250;
+    private int _nesting;
+
     private TemplateParser(List<TemplateToken> tokens) => _tokens = tokens;
 
     private TemplateToken Current => _tokens[_position];
@@ -26,6 +35,14 @@ internal sealed class TemplateParser
         var parser = new TemplateParser(TemplateLexer.Tokenize(source));
         var (body, _) = parser.ParseBody();
         return body;
+    }
+
+    private void Enter()
+    {
+        if (++_nesting > MaxNesting)
+        {
+            throw TemplateLexer.Invalid(Current.Line, $"the template nests or chains expressions more than {MaxNesting} levels deep");
+        }
     }
 
     private TemplateToken Peek(int offset) => _tokens[Math.Min(_position + offset, _tokens.Count - 1)];
@@ -91,6 +108,20 @@ internal sealed class TemplateParser
     private void ExpectBlockEnd() => ExpectKind(TemplateTokenKind.BlockEnd, "'%}'");
 
     private (Func<TemplateFrame, TemplateFlow> Body, string? EndTag) ParseBody(params string[] endTags)
+    {
+        var saved = _nesting;
+        Enter();
+        try
+        {
+            return ParseBodyCore(endTags);
+        }
+        finally
+        {
+            _nesting = saved;
+        }
+    }
+
+    private (Func<TemplateFrame, TemplateFlow> Body, string? EndTag) ParseBodyCore(string[] endTags)
     {
         var statements = new List<Func<TemplateFrame, TemplateFlow>>();
         while (true)
@@ -183,6 +214,11 @@ internal sealed class TemplateParser
             case "macro":
                 return ParseMacro();
             case "break" or "continue":
+                if (_loopDepth == 0)
+                {
+                    throw TemplateLexer.Invalid(tag.Line, $"'{tag.Value}' is outside a for loop");
+                }
+
                 ExpectBlockEnd();
                 var flow = tag.Value == "break" ? TemplateFlow.Break : TemplateFlow.Continue;
                 return _ => flow;
@@ -264,7 +300,9 @@ internal sealed class TemplateParser
         }
 
         ExpectBlockEnd();
+        _loopDepth++;
         var (body, end) = ParseBody("endfor", "else");
+        _loopDepth--;
         ExpectBlockEnd();
         Func<TemplateFrame, TemplateFlow> otherwise = Nothing;
         if (end == "else")
@@ -503,7 +541,10 @@ internal sealed class TemplateParser
 
         Next();
         ExpectBlockEnd();
+        var enclosingLoops = _loopDepth;
+        _loopDepth = 0;
         var (body, _) = ParseBody("endmacro");
+        _loopDepth = enclosingLoops;
         ExpectBlockEnd();
         var all = parameters.ToArray();
         return frame =>
@@ -511,7 +552,14 @@ internal sealed class TemplateParser
             var definitionScope = frame.Scope;
             frame.Scope.Set(name, new TemplateFunction(name, arguments =>
             {
-                var call = new TemplateFrame(new TemplateScope(definitionScope), new StringBuilder());
+                // Python's recursion limit would stop Jinja long before the stack ends; 100 nested calls is plenty.
+                var depth = (arguments.Caller?.MacroDepth ?? 0) + 1;
+                if (depth > 100)
+                {
+                    throw TemplateValues.Failure($"macro '{name}' recursed more than 100 calls deep");
+                }
+
+                var call = new TemplateFrame(new TemplateScope(definitionScope), new StringBuilder()) { MacroDepth = depth };
                 for (var i = 0; i < all.Length; i++)
                 {
                     var (parameter, fallback) = all[i];
@@ -554,6 +602,20 @@ internal sealed class TemplateParser
     }
 
     private Func<TemplateFrame, object?> ParseExpression()
+    {
+        var saved = _nesting;
+        Enter();
+        try
+        {
+            return ParseExpressionCore();
+        }
+        finally
+        {
+            _nesting = saved;
+        }
+    }
+
+    private Func<TemplateFrame, object?> ParseExpressionCore()
     {
         var expression = ParseOr();
         while (IsName("if"))
@@ -605,6 +667,20 @@ internal sealed class TemplateParser
     }
 
     private Func<TemplateFrame, object?> ParseNot()
+    {
+        var saved = _nesting;
+        Enter();
+        try
+        {
+            return ParseNotCore();
+        }
+        finally
+        {
+            _nesting = saved;
+        }
+    }
+
+    private Func<TemplateFrame, object?> ParseNotCore()
     {
         if (IsName("not"))
         {
@@ -684,6 +760,7 @@ internal sealed class TemplateParser
         var left = operand();
         while (Current.Kind == TemplateTokenKind.Operator && operators.Contains(Current.Value))
         {
+            Enter();
             var op = Next().Value;
             var right = operand();
             var l = left;
@@ -702,6 +779,20 @@ internal sealed class TemplateParser
     private Func<TemplateFrame, object?> ParsePow() => ParseBinaryLevel(() => ParseUnary(withFilter: true), "**");
 
     private Func<TemplateFrame, object?> ParseUnary(bool withFilter)
+    {
+        var saved = _nesting;
+        Enter();
+        try
+        {
+            return ParseUnaryCore(withFilter);
+        }
+        finally
+        {
+            _nesting = saved;
+        }
+    }
+
+    private Func<TemplateFrame, object?> ParseUnaryCore(bool withFilter)
     {
         Func<TemplateFrame, object?> node;
         if (IsOperator("-"))
@@ -820,6 +911,7 @@ internal sealed class TemplateParser
     {
         while (true)
         {
+            Enter();
             if (IsOperator("."))
             {
                 Next();
@@ -893,11 +985,17 @@ internal sealed class TemplateParser
             var target = callee(frame);
             return target switch
             {
-                TemplateFunction function => function.Invoke(arguments(frame)),
+                TemplateFunction function => function.Invoke(WithCaller(arguments(frame), frame)),
                 JinjaUndefined undefined => throw TemplateValues.Failure(undefined.Hint),
                 _ => throw TemplateValues.Failure($"'{TemplateValues.TypeName(target)}' object is not callable"),
             };
         };
+    }
+
+    private static TemplateArguments WithCaller(TemplateArguments arguments, TemplateFrame caller)
+    {
+        arguments.Caller = caller;
+        return arguments;
     }
 
     /// <summary>Arguments after an opening parenthesis, through the closing one: positional, then <c>name=value</c>.</summary>
@@ -945,6 +1043,7 @@ internal sealed class TemplateParser
     {
         while (true)
         {
+            Enter();
             if (IsOperator("|"))
             {
                 Next();

@@ -15,7 +15,7 @@ internal static class TemplateTests
             "mapping" => value is OrderedDictionary<string, object?> or TemplateNamespace,
             // Jinja tests iterability by calling iter(): undefined iterates (as empty), so it counts.
             "iterable" => value is string or IList<object?> or OrderedDictionary<string, object?> or JinjaUndefined,
-            "sequence" => value is string or IList<object?> or OrderedDictionary<string, object?>,
+            "sequence" => value is string or IList<object?> or OrderedDictionary<string, object?> or JinjaUndefined,
             "number" => value is long or double or bool,
             "integer" => value is long,
             "float" => value is double,
@@ -23,8 +23,8 @@ internal static class TemplateTests
             "true" => value is true,
             "false" => value is false,
             "callable" => value is TemplateFunction,
-            "odd" => RequireInteger(value, name) % 2 != 0,
-            "even" => RequireInteger(value, name) % 2 == 0,
+            "odd" => TemplateValues.Equals(TemplateValues.Binary("%", RequireNumber(value, name), 2L), 1L),
+            "even" => TemplateValues.Equals(TemplateValues.Binary("%", RequireNumber(value, name), 2L), 0L),
             "divisibleby" => RequireInteger(value, name) % RequireInteger(Argument(), name) == 0,
             "lower" => value is string s && string.Equals(s, s.ToLowerInvariant(), StringComparison.Ordinal),
             "upper" => value is string u && string.Equals(u, u.ToUpperInvariant(), StringComparison.Ordinal),
@@ -45,6 +45,9 @@ internal static class TemplateTests
         or "sequence" or "number" or "integer" or "float" or "boolean" or "true" or "false" or "callable" or "odd" or "even"
         or "divisibleby" or "lower" or "upper" or "eq" or "equalto" or "==" or "ne" or "!=" or "lt" or "lessthan" or "<"
         or "le" or "<=" or "gt" or "greaterthan" or ">" or "ge" or ">=" or "in" or "sameas";
+
+    private static object RequireNumber(object? value, string test) =>
+        value is long or double or bool ? value : throw TemplateValues.Failure($"test '{test}' needs a number, got '{TemplateValues.TypeName(value)}'");
 
     private static long RequireInteger(object? value, string test) => value switch
     {

@@ -506,6 +506,8 @@ internal static class TemplateValues
                 return Repeat(s, ToLong(left));
             case "*" when left is IList<object?> list && right is long or bool:
                 return Enumerable.Repeat(list, (int)Math.Max(0, ToLong(right))).SelectMany(x => x).ToList();
+            case "*" when right is IList<object?> list && left is long or bool:
+                return Enumerable.Repeat(list, (int)Math.Max(0, ToLong(left))).SelectMany(x => x).ToList();
         }
 
         if (!IsNumber(left) || !IsNumber(right))

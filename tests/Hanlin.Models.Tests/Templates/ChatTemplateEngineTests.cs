@@ -177,11 +177,58 @@ public sealed class ChatTemplateEngineTests
     }
 
     [Fact]
+    public void One_parsed_template_renders_concurrently_without_interference()
+    {
+        var template = ChatTemplate.Parse(
+            "{% set ns = namespace(total=0) %}{% for m in messages %}{% set ns.total = ns.total + m.content|length %}{% endfor %}{{ ns.total }}");
+        var results = new string[64];
+        Parallel.For(0, results.Length, i => results[i] = template.Render(
+            [new ChatTemplateMessage("user", new string('x', i)), new ChatTemplateMessage("assistant", "ok")],
+            addGenerationPrompt: false));
+        Assert.Equal(Enumerable.Range(0, results.Length).Select(i => (i + 2).ToString()), results);
+    }
+
+    [Fact]
     public void Unsupported_variable_types_are_rejected_clearly()
     {
         var exception = Assert.Throws<HanlinException>(() =>
             ChatTemplate.Parse("{{ x }}").Render(new Dictionary<string, object?> { ["x"] = new Uri("http://example.com") }));
         Assert.Equal(ErrorCodes.InvalidArgument, exception.Code);
+    }
+
+    [Theory]
+    [InlineData(5000, "(", ")")]
+    [InlineData(5000, "-", "")]
+    [InlineData(5000, "not ", "")]
+    [InlineData(5000, "1 + ", "")]
+    [InlineData(5000, "'a' ~ ", "")]
+    [InlineData(5000, "[", "]")]
+    public void Hostile_nesting_fails_to_parse_instead_of_overflowing_the_stack(int depth, string open, string close)
+    {
+        var source = "{{ " + string.Concat(Enumerable.Repeat(open, depth)) + "1" + string.Concat(Enumerable.Repeat(close, depth)) + " }}";
+        Assert.Equal(ErrorCodes.ChatTemplateInvalid, Assert.Throws<HanlinException>(() => ChatTemplate.Parse(source)).Code);
+    }
+
+    [Fact]
+    public void Deeply_nested_blocks_fail_to_parse_and_realistic_nesting_still_parses()
+    {
+        var hostile = string.Concat(Enumerable.Repeat("{% if true %}", 5000)) + string.Concat(Enumerable.Repeat("{% endif %}", 5000));
+        Assert.Equal(ErrorCodes.ChatTemplateInvalid, Assert.Throws<HanlinException>(() => ChatTemplate.Parse(hostile)).Code);
+
+        var nested = string.Concat(Enumerable.Repeat("{% if true %}(", 20)) + "{{ ((((1 + 2) * 3))) ~ 'x' ~ 'y' }}" + string.Concat(Enumerable.Repeat("){% endif %}", 20));
+        Assert.Equal(new string('(', 20) + "9xy" + new string(')', 20), ChatTemplate.Parse(nested).Render(Variables()));
+    }
+
+    [Fact]
+    public void Runaway_macro_recursion_fails_cleanly()
+    {
+        var template = ChatTemplate.Parse("{% macro down(n) %}{{ n }}{{ down(n + 1) }}{% endmacro %}{{ down(0) }}");
+        var exception = Assert.Throws<HanlinException>(() => template.Render(Variables()));
+        Assert.Equal(ErrorCodes.ChatTemplateFailed, exception.Code);
+        Assert.Contains("recursed", exception.Message, StringComparison.Ordinal);
+
+        var bounded = ChatTemplate.Parse("{% macro down(n) %}{{ n }}{% if n < 3 %}{{ down(n + 1) }}{% endif %}{% endmacro %}{{ down(0) }}");
+        Assert.Equal("0123", bounded.Render(Variables()));
     }
 
     private sealed class FixedClock(DateTimeOffset now) : TimeProvider
