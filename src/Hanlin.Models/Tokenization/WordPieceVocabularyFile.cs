@@ -42,6 +42,22 @@ internal static class WordPieceVocabularyFile
             throw new HanlinException(ErrorCodes.CorruptFile, $"The tokenizer_config.json beside '{path}' is not valid JSON: {ex.Message}", ex);
         }
 
+        // transformers maps a piece listed twice to its last line (a later dictionary insert wins); renaming the
+        // earlier occurrences keeps every id at its line and makes the last one the id that encodes.
+        var last = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < tokens.Length; i++)
+        {
+            last[tokens[i]] = i;
+        }
+
+        for (var i = 0; i < tokens.Length; i++)
+        {
+            if (last[tokens[i]] != i)
+            {
+                tokens[i] = $"[hanlin-duplicate-{i}]";
+            }
+        }
+
         int? IdOf(string piece) => Array.IndexOf(tokens, piece) is var id and >= 0 ? id : null;
         var unknown = IdOf("[UNK]") ?? throw new HanlinException(ErrorCodes.CorruptFile, $"BERT vocabulary '{path}' has no [UNK] piece.");
         return TokenizerLoader.Create(new TokenizerVocabulary
