@@ -32,6 +32,15 @@ public static class ErrorCodes
     public const string ContextLengthExceeded = "context_length_exceeded";
     public const string UnsupportedModel = "unsupported_model";
 
+    // Training datasets.
+    public const string DatasetEmpty = "dataset_empty";
+    public const string DatasetInvalid = "dataset_invalid";
+
+    // Model registry.
+    public const string ModelNotFound = "model_not_found";
+    public const string ModelChecksumMismatch = "model_checksum_mismatch";
+    public const string ModelNoPreviousVersion = "model_no_previous_version";
+
     // Generic.
     public const string InvalidArgument = "invalid_argument";
     public const string Cancelled = "cancelled";
