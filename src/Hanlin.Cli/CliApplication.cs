@@ -64,6 +64,8 @@ public static class CliApplication
         root.Subcommands.Add(JobsCommands.Create(console));
         root.Subcommands.Add(DemoCommand.Create(console));
         root.Subcommands.Add(BenchCommands.Create(console));
+        root.Subcommands.Add(FinetuneCommands.Create(console));
+        root.Subcommands.Add(ModelsCommands.Create(console));
         return root;
     }
 

@@ -76,7 +76,7 @@ public static class DatasetReader
             sb.Append(CultureInfo.InvariantCulture, $"; and {dataset.Problems.Count - shown} more");
         }
 
-        return sb.Append('.').ToString();
+        return sb[^1] == '.' ? sb.ToString() : sb.Append('.').ToString();
     }
 
     private static async Task<(List<TrainingExample>, List<DatasetProblem>, int)> ReadJsonLinesAsync(
