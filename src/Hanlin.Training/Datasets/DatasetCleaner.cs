@@ -41,7 +41,7 @@ public static class DatasetCleaner
             }
 
             var text = example.NormalizedText();
-            var hash = example.ContentHash();
+            var hash = TrainingExample.HashOf(text);
             if (options.RemoveExactDuplicates && byHash.TryGetValue(hash, out var firstLine))
             {
                 removed.Add(new RemovedExample(example.LineNumber, RemovalReason.ExactDuplicate, firstLine, $"Same normalised text as line {firstLine}."));

@@ -33,5 +33,8 @@ public sealed record TrainingExample(int LineNumber, IReadOnlyList<TrainingMessa
     }
 
     /// <summary>Lowercase hex SHA-256 of <see cref="NormalizedText"/>: equal for examples that differ only in whitespace or Unicode form.</summary>
-    public string ContentHash() => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(NormalizedText())));
+    public string ContentHash() => HashOf(NormalizedText());
+
+    /// <summary>The <see cref="ContentHash"/> of an already computed <see cref="NormalizedText"/>.</summary>
+    internal static string HashOf(string normalizedText) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(normalizedText)));
 }
