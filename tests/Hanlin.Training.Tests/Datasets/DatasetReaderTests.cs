@@ -168,6 +168,19 @@ public sealed class DatasetReaderTests
         Assert.Equal((2, DatasetProblemKind.MissingField), (problem.LineNumber, problem.Kind));
     }
 
+    [Fact]
+    public async Task A_utf8_bom_and_crlf_line_ends_are_read_transparently()
+    {
+        using var dir = new TempDirectory();
+        var bytes = System.Text.Encoding.UTF8.GetPreamble().Concat(System.Text.Encoding.UTF8.GetBytes($"{GoodChat}\r\n{GoodChat}\r\n")).ToArray();
+        var path = dir.Write("bom.jsonl", bytes);
+
+        var dataset = await DatasetReader.ReadAsync(path, new DatasetReadOptions { Strict = true });
+
+        Assert.Equal(DatasetFormat.Chat, dataset.Format);
+        Assert.Equal([1, 2], dataset.Examples.Select(e => e.LineNumber));
+    }
+
     private sealed class WhitespaceTokenCounter : ITokenCounter
     {
         public int CountTokens(string text) => text.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length;
