@@ -32,6 +32,12 @@ public static class ErrorCodes
     public const string ContextLengthExceeded = "context_length_exceeded";
     public const string UnsupportedModel = "unsupported_model";
 
+    // Chat templates: a template that does not parse, one that fails while rendering, and one whose
+    // own raise_exception rejected the conversation (for example roles that do not alternate).
+    public const string ChatTemplateInvalid = "chat_template_invalid";
+    public const string ChatTemplateFailed = "chat_template_failed";
+    public const string ChatTemplateRejected = "chat_template_rejected";
+
     // Training datasets.
     public const string DatasetEmpty = "dataset_empty";
     public const string DatasetInvalid = "dataset_invalid";

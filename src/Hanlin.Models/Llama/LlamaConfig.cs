@@ -21,6 +21,12 @@ public sealed record LlamaConfig(int Dim, int HiddenDim, int Layers, int Heads, 
     /// <summary>Pairing of head dimensions for RoPE; must match how the checkpoint stores q/k.</summary>
     public RopeLayout RopeLayout { get; init; } = RopeLayout.InterleavedPairs;
 
+    /// <summary>Llama-3 frequency-dependent RoPE scaling, or null for plain RoPE.</summary>
+    public Llama3RopeScaling? RopeScaling { get; init; }
+
+    /// <summary>Whether the query, key and value projections add a bias (Qwen2; Llama with <c>attention_bias</c>).</summary>
+    public bool AttentionBias { get; init; }
+
     /// <summary>Whether the classifier reuses the token embedding matrix.</summary>
     public bool TiedClassifier { get; init; } = true;
 

@@ -1,4 +1,5 @@
 using Hanlin.Core.Errors;
+using Hanlin.Models.HuggingFace;
 using Hanlin.Models.Llama2c;
 using Hanlin.Models.Runtime;
 using static TorchSharp.torch;
@@ -54,6 +55,16 @@ public sealed class LlamaModel : IDisposable
         TorchRuntime.EnsureLoaded();
         return Task.Run(() => Llama2cCheckpoint.Load(checkpointPath, progress, cancellationToken), cancellationToken);
     }
+
+    /// <summary>
+    /// Loads a Hugging Face <c>LlamaForCausalLM</c>, <c>Qwen2ForCausalLM</c> or <c>MistralForCausalLM</c> directory in
+    /// <paramref name="dtype"/> (Float32 or BFloat16) off the caller's thread; see <see cref="HuggingFaceModelDirectory"/>
+    /// for its generation defaults.
+    /// </summary>
+    /// <exception cref="HanlinException">Missing or inconsistent files, or an architecture Hanlin does not run.</exception>
+    public static Task<LlamaModel> LoadHuggingFaceAsync(
+        string directory, ScalarType dtype = ScalarType.Float32, IProgress<float>? progress = null, CancellationToken cancellationToken = default) =>
+        HuggingFaceModelDirectory.Open(directory).LoadDecoderAsync(dtype, progress, cancellationToken);
 
     /// <summary>Builds a model with random weights of the given shape (benchmarks, tests); deterministic for a seed.</summary>
     public static LlamaModel CreateRandom(LlamaConfig config, long seed = 0)
@@ -147,9 +158,9 @@ public sealed class LlamaModel : IDisposable
         {
             var w = _weights.Layers[layer];
             var h = RmsNorm(x, w.AttentionNorm);
-            var q = F.linear(h, w.Wq).view(batch, seq, c.Heads, c.HeadDim).transpose(1, 2);   // [batch, heads, seq, headDim]
-            var k = F.linear(h, w.Wk).view(batch, seq, c.KvHeads, c.HeadDim).transpose(1, 2); // [batch, kvHeads, seq, headDim]
-            var v = F.linear(h, w.Wv).view(batch, seq, c.KvHeads, c.HeadDim).transpose(1, 2);
+            var q = F.linear(h, w.Wq, w.Bq).view(batch, seq, c.Heads, c.HeadDim).transpose(1, 2);   // [batch, heads, seq, headDim]
+            var k = F.linear(h, w.Wk, w.Bk).view(batch, seq, c.KvHeads, c.HeadDim).transpose(1, 2); // [batch, kvHeads, seq, headDim]
+            var v = F.linear(h, w.Wv, w.Bv).view(batch, seq, c.KvHeads, c.HeadDim).transpose(1, 2);
             q = _rope.Apply(q, start);
             k = _rope.Apply(k, start);
             cache.Write(layer, start, k, v);

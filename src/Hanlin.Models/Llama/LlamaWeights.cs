@@ -36,7 +36,8 @@ internal sealed class LlamaWeights : IDisposable
         torch.Tensor Convert(torch.Tensor t) => t.to(dtype).DetachFromDisposeScope();
         var layers = Layers.Select(l => new LlamaLayerWeights(
             Convert(l.AttentionNorm), Convert(l.Wq), Convert(l.Wk), Convert(l.Wv), Convert(l.Wo),
-            Convert(l.FfnNorm), Convert(l.W1), Convert(l.W2), Convert(l.W3))).ToList();
+            Convert(l.FfnNorm), Convert(l.W1), Convert(l.W2), Convert(l.W3),
+            l.Bq is null ? null : Convert(l.Bq), l.Bk is null ? null : Convert(l.Bk), l.Bv is null ? null : Convert(l.Bv))).ToList();
         var embedding = Convert(TokenEmbedding);
         return new LlamaWeights(embedding, layers, Convert(FinalNorm), ReferenceEquals(Classifier, TokenEmbedding) ? null : Convert(Classifier));
     }

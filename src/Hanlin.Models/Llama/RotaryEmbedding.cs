@@ -24,6 +24,11 @@ internal sealed class RotaryEmbedding : IDisposable
             {
                 // Single precision throughout, as llama2.c run.c computes it (powf, float product, cosf/sinf).
                 var frequency = 1.0f / MathF.Pow(config.RopeTheta, 2 * j / (float)config.HeadDim);
+                if (config.RopeScaling is { } scaling)
+                {
+                    frequency = scaling.Scale(frequency);
+                }
+
                 var angle = pos * frequency;
                 cos[(pos * half) + j] = MathF.Cos(angle);
                 sin[(pos * half) + j] = MathF.Sin(angle);

@@ -15,6 +15,7 @@ namespace Hanlin.Models.Safetensors;
 public sealed class SafetensorsFile : IDisposable
 {
     private const long MaxHeaderBytes = 100L * 1024 * 1024; // the format's own limit
+    private const long ChunkElements = 1L << 22; // 16 MiB of fp32 per copy: bounds staging memory and Span lengths
     private readonly MemoryMappedFile _map;
     private readonly MemoryMappedViewAccessor _view;
     private readonly long _dataStart;
@@ -118,6 +119,61 @@ public sealed class SafetensorsFile : IDisposable
         }
 
         return tensor(values, [.. entry.Shape]);
+    }
+
+    /// <summary>
+    /// Reads tensor <paramref name="name"/> as <paramref name="dtype"/> (fp32 or bf16): a stored type equal to
+    /// <paramref name="dtype"/> is copied once from the mapped file into the tensor; others are converted chunk by
+    /// chunk (round to nearest even, as torch does), so no whole second copy exists. The caller owns the tensor
+    /// (it joins the current dispose scope, if any).
+    /// </summary>
+    /// <exception cref="HanlinException">No tensor of that name (<c>corrupt_file</c>).</exception>
+    public Tensor Read(string name, ScalarType dtype)
+    {
+        TorchRuntime.EnsureLoaded();
+        if (!Entries.TryGetValue(name, out var entry))
+        {
+            throw new HanlinException(ErrorCodes.CorruptFile, $"Safetensors file '{Path}' has no tensor named '{name}'.");
+        }
+
+        var stored = entry.DType switch
+        {
+            "F32" => ScalarType.Float32,
+            "BF16" => ScalarType.BFloat16,
+            _ => ScalarType.Float16,
+        };
+        var elementSize = stored == ScalarType.Float32 ? 4 : 2;
+        var result = empty([.. entry.Shape], dtype: dtype);
+        try
+        {
+            using var flat = result.view(-1);
+            var handle = _view.SafeMemoryMappedViewHandle;
+            var source = (ulong)(_view.PointerOffset + _dataStart + entry.Begin);
+            for (long start = 0; start < entry.ElementCount; start += ChunkElements)
+            {
+                var count = Math.Min(ChunkElements, entry.ElementCount - start);
+                using var target = flat.narrow(0, start, count);
+                var offset = source + (ulong)(start * elementSize);
+                if (stored == dtype)
+                {
+                    // Tensor.bytes of a contiguous CPU tensor spans its native storage: the file's bytes land in place.
+                    handle.ReadSpan(offset, target.bytes);
+                }
+                else
+                {
+                    using var staging = empty(count, dtype: stored);
+                    handle.ReadSpan(offset, staging.bytes);
+                    target.copy_(staging);
+                }
+            }
+        }
+        catch
+        {
+            result.Dispose();
+            throw;
+        }
+
+        return result;
     }
 
     public void Dispose()

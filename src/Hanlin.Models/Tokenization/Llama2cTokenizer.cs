@@ -12,7 +12,7 @@ namespace Hanlin.Models.Tokenization;
 /// Pieces are compared as raw bytes; they are keyed here as Latin-1 strings, a lossless one-char-per-byte
 /// mapping, so lookups behave like run.c's <c>strcmp</c> on byte strings.
 /// </remarks>
-public sealed class Llama2cTokenizer
+public sealed class Llama2cTokenizer : ITextTokenizer
 {
     private const int ByteFallbackOffset = 3;
     private static readonly Encoding Latin1 = Encoding.Latin1;
@@ -57,6 +57,18 @@ public sealed class Llama2cTokenizer
 
     /// <summary>The longest piece in bytes, as recorded in the file header.</summary>
     public int MaxTokenLength { get; }
+
+    /// <inheritdoc/>
+    int ITextTokenizer.VocabularySize => VocabSize;
+
+    /// <inheritdoc/>
+    int? ITextTokenizer.BosTokenId => BosId;
+
+    /// <inheritdoc/>
+    int? ITextTokenizer.EosTokenId => EosId;
+
+    /// <inheritdoc/>
+    IReadOnlySet<int> ITextTokenizer.SpecialTokenIds => StopTokenIds;
 
     /// <summary>Reads a llama2.c tokenizer file for a model with <paramref name="vocabSize"/> tokens (or, when null, as many as the file holds).</summary>
     /// <exception cref="HanlinException">The file is missing (<c>file_not_found</c>) or malformed (<c>corrupt_file</c>).</exception>
@@ -156,6 +168,25 @@ public sealed class Llama2cTokenizer
         }
 
         return Encoding.UTF8.GetString(buffer.ToArray());
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>llama2.c has no special-token text to parse; <paramref name="addSpecialTokens"/> adds BOS only.</remarks>
+    int[] ITextTokenizer.Encode(string text, bool addSpecialTokens, bool parseSpecialTokens) => [.. Encode(text, addBos: addSpecialTokens)];
+
+    /// <inheritdoc/>
+    string ITextTokenizer.Decode(IEnumerable<int> ids, bool skipSpecialTokens) =>
+        Decode(skipSpecialTokens ? ids.Where(id => id is not (1 or 2)) : ids);
+
+    /// <inheritdoc/>
+    /// <remarks>The piece's bytes read as UTF-8 (byte-fallback pieces stay <c>&lt;0xHH&gt;</c>).</remarks>
+    public string? IdToToken(int id) => (uint)id < (uint)_pieces.Length ? Encoding.UTF8.GetString(_pieces[id]) : null;
+
+    /// <inheritdoc/>
+    public int? TokenToId(string token)
+    {
+        ArgumentNullException.ThrowIfNull(token);
+        return _ids.TryGetValue(Latin1.GetString(Encoding.UTF8.GetBytes(token)), out var id) ? id : null;
     }
 
     internal static Llama2cTokenizer Parse(byte[] bytes, string path, int? vocabSize)
