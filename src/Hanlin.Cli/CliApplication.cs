@@ -68,6 +68,8 @@ public static class CliApplication
         root.Subcommands.Add(ModelCommands.CreateGenerate(console));
         root.Subcommands.Add(ModelCommands.CreateChat(console));
         root.Subcommands.Add(ModelCommands.CreateEmbed(console));
+        root.Subcommands.Add(FinetuneCommands.Create(console));
+        root.Subcommands.Add(ModelsCommands.Create(console));
         return root;
     }
 

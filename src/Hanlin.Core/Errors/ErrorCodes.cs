@@ -38,6 +38,15 @@ public static class ErrorCodes
     public const string ChatTemplateFailed = "chat_template_failed";
     public const string ChatTemplateRejected = "chat_template_rejected";
 
+    // Training datasets.
+    public const string DatasetEmpty = "dataset_empty";
+    public const string DatasetInvalid = "dataset_invalid";
+
+    // Model registry.
+    public const string ModelNotFound = "model_not_found";
+    public const string ModelChecksumMismatch = "model_checksum_mismatch";
+    public const string ModelNoPreviousVersion = "model_no_previous_version";
+
     // Generic.
     public const string InvalidArgument = "invalid_argument";
     public const string Cancelled = "cancelled";
