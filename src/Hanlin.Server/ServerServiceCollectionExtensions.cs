@@ -1,12 +1,10 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Hanlin.Core.Indexing;
-using Hanlin.Rag.Search;
 using Hanlin.Retrieval;
 using Hanlin.Retrieval.Lexical;
 using Hanlin.Server.Errors;
 using Hanlin.Server.Hosting;
-using Hanlin.Server.OpenAi;
 using Hanlin.Server.Uploads;
 using Hanlin.Storage;
 using Microsoft.AspNetCore.Http.Features;
@@ -23,9 +21,11 @@ public static class ServerServiceCollectionExtensions
     /// <summary>
     /// Adds storage (<paramref name="dataDirectory"/>, else <c>HANLIN_DATA</c>, else <c>~/.hanlin</c>), ingestion,
     /// retrieval (index under <c>&lt;data&gt;/index</c> unless <c>Retrieval:IndexDirectory</c> says otherwise),
-    /// knowledge search, the background upload queue, start-up initialisation, ProblemDetails error handling and
-    /// <see cref="ServerOptions"/> (section <c>Server</c>). An <c>IKnowledgeAnswerer</c>, and optionally an
-    /// <c>IChatClient</c> and an embedding generator, come from the RAG module or the caller.
+    /// knowledge search and answering (<c>AddHanlinRag</c>: chat models registered with <c>AddHanlinChatModel</c> or a
+    /// plain <c>IChatClient</c> are passed through by <c>/v1/chat/completions</c>; with none, answers are extractive),
+    /// the background upload queue, start-up initialisation, ProblemDetails error handling and
+    /// <see cref="ServerOptions"/> (section <c>Server</c>). An embedding generator, when the caller registers one,
+    /// enables vector retrieval and <c>/v1/embeddings</c>.
     /// </summary>
     public static IServiceCollection AddHanlinServer(this IServiceCollection services, IConfiguration configuration, string? dataDirectory = null)
     {
@@ -50,13 +50,12 @@ public static class ServerServiceCollectionExtensions
         // Ingestion and deletion keep the same BM25 index current that the retriever searches.
         services.TryAddSingleton(sp => new LuceneChunkIndex(sp.GetRequiredService<LuceneBm25Index>()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IChunkIndex, LuceneChunkIndex>(sp => sp.GetRequiredService<LuceneChunkIndex>()));
-        services.TryAddSingleton<IKnowledgeSearch, KnowledgeSearch>();
+        services.AddHanlinRag(configuration);
 
         services.AddSingleton<ServerReadiness>();
         services.AddHostedService<StartupInitializer>();
         services.AddSingleton<UploadQueue>();
         services.AddHostedService(sp => sp.GetRequiredService<UploadQueue>());
-        services.AddSingleton<ChatModelCatalog>();
         services.AddSingleton<ReadinessFilter>();
 
         services.AddProblemDetails(o => o.CustomizeProblemDetails = context =>
@@ -64,6 +63,7 @@ public static class ServerServiceCollectionExtensions
             if (!context.ProblemDetails.Extensions.ContainsKey("code"))
             {
                 var status = context.ProblemDetails.Status ?? context.HttpContext.Response.StatusCode;
+                context.ProblemDetails.Detail ??= ErrorStatus.DescribeStatus(status, context.HttpContext.Request);
                 ProblemFactory.Decorate(context.ProblemDetails, context.HttpContext, ErrorStatus.CodeFor(status));
             }
         });

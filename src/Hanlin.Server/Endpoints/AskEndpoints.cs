@@ -7,7 +7,6 @@ using Hanlin.Server.Hosting;
 using Hanlin.Server.Streaming;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http.Json;
-using FromServicesAttribute = Microsoft.AspNetCore.Mvc.FromServicesAttribute;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Options;
 
@@ -35,7 +34,7 @@ internal static class AskEndpoints
         AskRequestBody body,
         HttpContext http,
         IKnowledgeStore store,
-        [FromServices] IKnowledgeAnswerer answerer,
+        IKnowledgeAnswerer answerer,
         IOptions<ServerOptions> options,
         IOptions<JsonOptions> json,
         CancellationToken cancellationToken)

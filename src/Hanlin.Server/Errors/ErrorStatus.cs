@@ -23,6 +23,20 @@ public static class ErrorStatus
         _ => StatusCodes.Status500InternalServerError,
     };
 
+    /// <summary>A sentence for a status the framework set without one (no route, wrong method or content type).</summary>
+    public static string DescribeStatus(int status, HttpRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return status switch
+        {
+            StatusCodes.Status404NotFound => $"Nothing is served at '{request.Path}'; /openapi/v1.json lists the endpoints.",
+            StatusCodes.Status405MethodNotAllowed => $"'{request.Path}' does not accept {request.Method}.",
+            StatusCodes.Status415UnsupportedMediaType => $"'{request.Path}' does not accept a body of type '{request.ContentType}'; send application/json.",
+            StatusCodes.Status413PayloadTooLarge => "The request body is larger than this endpoint accepts.",
+            _ => $"The request failed with status {status}.",
+        };
+    }
+
     /// <summary>A code for a status that was set without one (routing 404/405, framework 4xx).</summary>
     public static string CodeFor(int status) => status switch
     {

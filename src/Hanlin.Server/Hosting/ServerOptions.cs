@@ -2,7 +2,7 @@ using System.ComponentModel.DataAnnotations;
 
 namespace Hanlin.Server.Hosting;
 
-/// <summary>Configuration section <c>Server</c>: request limits and the chat models offered for pass-through.</summary>
+/// <summary>Configuration section <c>Server</c>: request limits and the embedding model name.</summary>
 public sealed class ServerOptions
 {
     /// <summary>Configuration section name.</summary>
@@ -23,12 +23,6 @@ public sealed class ServerOptions
     /// <summary>Longest question in characters (search queries have the retriever's own limit).</summary>
     [Range(1, 1_000_000)]
     public int MaxQuestionLength { get; set; } = 4096;
-
-    /// <summary>
-    /// Model names passed through to the registered <c>IChatClient</c> and listed by <c>/v1/models</c>; the
-    /// client's own default model is listed too.
-    /// </summary>
-    public IList<string> ChatModels { get; } = [];
 
     /// <summary>Name of the embedding model listed for <c>/v1/embeddings</c> when a generator is registered.</summary>
     public string? EmbeddingModel { get; set; }

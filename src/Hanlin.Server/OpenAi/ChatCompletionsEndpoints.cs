@@ -2,6 +2,7 @@ using System.Text.Json;
 using Hanlin.Core.Errors;
 using Hanlin.Core.Storage;
 using Hanlin.Rag.Answers;
+using Hanlin.Rag.Models;
 using Hanlin.Retrieval;
 using Hanlin.Server.Contracts;
 using Hanlin.Server.Endpoints;
@@ -9,7 +10,6 @@ using Hanlin.Server.Hosting;
 using Hanlin.Server.Streaming;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http.Json;
-using FromServicesAttribute = Microsoft.AspNetCore.Mvc.FromServicesAttribute;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Options;
@@ -42,7 +42,7 @@ internal static class ChatCompletionsEndpoints
         ChatCompletionRequest body,
         HttpContext http,
         IKnowledgeStore store,
-        [FromServices] IKnowledgeAnswerer answerer,
+        IKnowledgeAnswerer answerer,
         ChatModelCatalog catalog,
         IOptions<ServerOptions> options,
         IOptions<JsonOptions> json,
@@ -64,7 +64,7 @@ internal static class ChatCompletionsEndpoints
         var serializer = json.Value.SerializerOptions;
         if (!body.Model.StartsWith(KnowledgeBasePrefix, StringComparison.Ordinal))
         {
-            var client = catalog.Resolve(body.Model);
+            var client = ResolvePassThrough(catalog, body.Model);
             return await PassThroughAsync(http, client, body, id, created, includeUsage, serializer, cancellationToken).ConfigureAwait(false);
         }
 
@@ -89,6 +89,12 @@ internal static class ChatCompletionsEndpoints
         await StreamAnswerAsync(http.Response, answerer.AskStreamingAsync(request, cancellationToken), id, created, body.Model, includeUsage, serializer, cancellationToken).ConfigureAwait(false);
         return TypedResults.Empty;
     }
+
+    /// <summary>A configured chat model by name; the extractive answerer is not a chat model, so it is not offered here.</summary>
+    private static IChatClient ResolvePassThrough(ChatModelCatalog catalog, string model) =>
+        catalog.Names.Contains(model, StringComparer.OrdinalIgnoreCase) && catalog.Resolve(model) is { } client
+            ? client
+            : throw new HanlinException(ErrorCodes.UnsupportedModel, $"The model '{model}' does not exist; GET /v1/models lists the models served here ('kb:<collection>' answers from a collection).");
 
     private static AskRequest ToAskRequest(IReadOnlyList<ChatMessageBody> messages, string collectionId, int maxLength)
     {

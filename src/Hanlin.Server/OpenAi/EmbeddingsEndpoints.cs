@@ -31,6 +31,18 @@ internal static class EmbeddingsEndpoints
         ?? services.GetService<IEmbeddingGenerator<string, Embedding<float>>>()?.GetService<EmbeddingGeneratorMetadata>()?.DefaultModelId
         ?? "embedding";
 
+    /// <summary>OpenAI's base64 format: the float32 values' bytes, little-endian, as the official clients decode them.</summary>
+    private static string Base64(ReadOnlySpan<float> vector)
+    {
+        var bytes = new byte[vector.Length * sizeof(float)];
+        for (var i = 0; i < vector.Length; i++)
+        {
+            System.Buffers.Binary.BinaryPrimitives.WriteSingleLittleEndian(bytes.AsSpan(i * sizeof(float)), vector[i]);
+        }
+
+        return Convert.ToBase64String(bytes);
+    }
+
     private static async Task<Ok<EmbeddingResponse>> EmbedAsync(EmbeddingRequest body, IServiceProvider services, IOptions<ServerOptions> options, CancellationToken cancellationToken)
     {
         var generator = services.GetService<IEmbeddingGenerator<string, Embedding<float>>>()
@@ -46,17 +58,19 @@ internal static class EmbeddingsEndpoints
             throw new HanlinException(ErrorCodes.InvalidArgument, $"input must hold 1-{MaxInputs} non-empty strings.");
         }
 
-        if (body.EncodingFormat is not (null or "float"))
+        var base64 = body.EncodingFormat switch
         {
-            throw new HanlinException(ErrorCodes.InvalidArgument, $"encoding_format '{body.EncodingFormat}' is not supported; use 'float'.");
-        }
+            null or "float" => false,
+            "base64" => true,
+            _ => throw new HanlinException(ErrorCodes.InvalidArgument, $"encoding_format must be 'float' or 'base64', not '{body.EncodingFormat}'."),
+        };
 
         var embeddings = await generator.GenerateAsync(inputs, cancellationToken: cancellationToken).ConfigureAwait(false);
         var tokens = (int)(embeddings.Usage?.InputTokenCount ?? 0);
         var model = body.Model ?? ModelName(services, options.Value);
         return TypedResults.Ok(new EmbeddingResponse(
             "list",
-            [.. embeddings.Select((e, i) => new EmbeddingItem("embedding", i, e.Vector.ToArray()))],
+            [.. embeddings.Select((e, i) => new EmbeddingItem("embedding", i, base64 ? Base64(e.Vector.Span) : e.Vector.ToArray()))],
             model,
             new EmbeddingUsage(tokens, tokens)));
     }

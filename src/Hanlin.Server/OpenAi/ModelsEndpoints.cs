@@ -1,4 +1,5 @@
 using Hanlin.Core.Storage;
+using Hanlin.Rag.Models;
 using Hanlin.Server.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -24,7 +25,7 @@ internal static class ModelsEndpoints
         var collections = await store.ListCollectionsAsync(cancellationToken).ConfigureAwait(false);
         var models = collections
             .Select(c => new ModelResponse(ChatCompletionsEndpoints.KnowledgeBasePrefix + c.Name, "model", c.CreatedAt.ToUnixTimeSeconds(), "hanlin"))
-            .Concat(catalog.Models.Select(m => new ModelResponse(m, "model", 0, "hanlin")))
+            .Concat(catalog.Names.Select(m => new ModelResponse(m, "model", 0, "hanlin")))
             .ToList();
         if (services.GetService<IEmbeddingGenerator<string, Embedding<float>>>() is not null)
         {
