@@ -63,6 +63,7 @@ public static class CliApplication
         root.Subcommands.Add(IndexCommands.Create(console));
         root.Subcommands.Add(JobsCommands.Create(console));
         root.Subcommands.Add(DemoCommand.Create(console));
+        root.Subcommands.Add(ServeCommand.Create(console));
         root.Subcommands.Add(BenchCommands.Create(console));
         return root;
     }

@@ -19,6 +19,14 @@ namespace Hanlin.Server;
 /// </summary>
 public static class HanlinServer
 {
+    // Per-request framework logs are noise at the console; Hanlin's own events and start/stop stay visible.
+    private static readonly Dictionary<string, string?> DefaultConfiguration = new()
+    {
+        ["Logging:LogLevel:Default"] = "Information",
+        ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
+        ["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Warning",
+    };
+
     /// <summary>
     /// Creates the application. Configuration: <c>HANLIN_</c>-prefixed environment variables, then
     /// <see cref="HanlinServerSettings.Configuration"/>. <paramref name="configureServices"/> runs after the
@@ -33,7 +41,10 @@ public static class HanlinServer
             ContentRootPath = AppContext.BaseDirectory,
         });
         builder.Configuration.Sources.Clear();
-        builder.Configuration.AddEnvironmentVariables("HANLIN_").AddInMemoryCollection(settings.Configuration);
+        builder.Configuration
+            .AddInMemoryCollection(DefaultConfiguration)
+            .AddEnvironmentVariables("HANLIN_")
+            .AddInMemoryCollection(settings.Configuration);
         builder.WebHost.UseKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
