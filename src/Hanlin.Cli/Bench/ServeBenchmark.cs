@@ -187,9 +187,9 @@ internal sealed class ServeBenchmark
                     return (DateTime.Now - server.StartTime).TotalMilliseconds;
                 }
             }
-            catch (HttpRequestException)
+            catch (Exception ex) when (ex is HttpRequestException || (ex is TaskCanceledException && !timeout.IsCancellationRequested))
             {
-                // Not listening yet.
+                // Not listening yet, or too slow to answer this poll.
             }
 
             await Task.Delay(10, timeout.Token).ConfigureAwait(false);
