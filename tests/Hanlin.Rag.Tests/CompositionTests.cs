@@ -5,7 +5,8 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Hanlin.Rag.Tests;
 
 /// <summary>What AddHanlinRag composes: named chat models, the default, and the extractive fallback.</summary>
-public sealed class CompositionTests(SampleKnowledgeBase kb) : IClassFixture<SampleKnowledgeBase>
+[Collection(SampleCollection.Name)]
+public sealed class CompositionTests(SampleKnowledgeBase kb)
 {
     [Fact]
     public void Without_chat_models_the_catalog_answers_extractively()

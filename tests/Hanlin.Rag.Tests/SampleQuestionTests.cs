@@ -4,7 +4,8 @@ using Hanlin.Rag.Answers;
 namespace Hanlin.Rag.Tests;
 
 /// <summary>The bundled samples and their questions, answered extractively over the real pipeline's output.</summary>
-public sealed partial class SampleQuestionTests(SampleKnowledgeBase kb, ITestOutputHelper output) : IClassFixture<SampleKnowledgeBase>
+[Collection(SampleCollection.Name)]
+public sealed partial class SampleQuestionTests(SampleKnowledgeBase kb, ITestOutputHelper output)
 {
     [Fact]
     public async Task Answerable_sample_questions_get_the_gold_fact_cited_from_its_source_document()

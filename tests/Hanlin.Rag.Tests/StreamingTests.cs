@@ -3,7 +3,8 @@ using Hanlin.Rag.Answers;
 namespace Hanlin.Rag.Tests;
 
 /// <summary>Streamed answers: sources first, then text, then the verified whole; cancellation stops the work.</summary>
-public sealed class StreamingTests(SampleKnowledgeBase kb) : IClassFixture<SampleKnowledgeBase>
+[Collection(SampleCollection.Name)]
+public sealed class StreamingTests(SampleKnowledgeBase kb)
 {
     [Fact]
     public async Task An_extractive_stream_sends_citations_then_deltas_then_the_completed_answer()

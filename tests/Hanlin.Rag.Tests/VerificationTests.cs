@@ -7,7 +7,8 @@ namespace Hanlin.Rag.Tests;
 /// Verification of generated answers. The chat model is a fixed-text double: the feature under test is the
 /// check of the text against the evidence, not the model.
 /// </summary>
-public sealed class VerificationTests(SampleKnowledgeBase kb) : IClassFixture<SampleKnowledgeBase>
+[Collection(SampleCollection.Name)]
+public sealed class VerificationTests(SampleKnowledgeBase kb)
 {
     private const string Question = "阿司匹林肠溶片每片含多少阿司匹林？";
 
