@@ -11,7 +11,7 @@ namespace Hanlin.Rag.Evaluation;
 /// </summary>
 public static class AnswerEvaluator
 {
-    /// <summary>Evaluates the answers to <paramref name="queries"/>.</summary>
+    /// <summary>Evaluates the answers to <paramref name="queries"/>; queries with a blank question are skipped (not counted).</summary>
     public static async Task<AnswerReport> RunAsync(
         IKnowledgeAnswerer answerer,
         int passages,
@@ -27,6 +27,7 @@ public static class AnswerEvaluator
         int refused = 0, cited = 0, citedCorrect = 0;
         var method = AnswerMethod.Extractive;
         var watch = Stopwatch.StartNew();
+        queries = [.. queries.Where(q => !string.IsNullOrWhiteSpace(q.Question))];
         foreach (var query in queries)
         {
             cancellationToken.ThrowIfCancellationRequested();

@@ -6,7 +6,10 @@ namespace Hanlin.Rag.Evaluation;
 /// <summary>Runs the queries against an <see cref="EvalIndex"/> in each mode and averages recall@1/5/10, MRR@10 and nDCG@10.</summary>
 public static class RetrievalEvaluator
 {
-    /// <summary>Evaluates <paramref name="modes"/>; vector and hybrid are reported unavailable without vectors.</summary>
+    /// <summary>
+    /// Evaluates <paramref name="modes"/>; vector and hybrid are reported unavailable without vectors. Queries with
+    /// no gold passage or a blank question are skipped (not counted).
+    /// </summary>
     public static async Task<RetrievalReport> RunAsync(
         EvalIndex index,
         int passages,
@@ -33,7 +36,7 @@ public static class RetrievalEvaluator
             foreach (var query in queries)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                if (query.GoldPassageIds.Count == 0)
+                if (query.GoldPassageIds.Count == 0 || string.IsNullOrWhiteSpace(query.Question))
                 {
                     continue;
                 }
