@@ -60,6 +60,8 @@ public static class CliApplication
         root.Subcommands.Add(DocumentsCommands.Create(console));
         root.Subcommands.Add(ChunksCommand.Create(console));
         root.Subcommands.Add(SearchCommand.Create(console));
+        root.Subcommands.Add(AskCommand.Create(console));
+        root.Subcommands.Add(EvalCommands.Create(console));
         root.Subcommands.Add(IndexCommands.Create(console));
         root.Subcommands.Add(JobsCommands.Create(console));
         root.Subcommands.Add(DemoCommand.Create(console));

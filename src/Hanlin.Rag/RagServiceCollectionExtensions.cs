@@ -4,6 +4,7 @@ using Hanlin.Rag.Answers;
 using Hanlin.Rag.Models;
 using Hanlin.Rag.Search;
 using Hanlin.Rag.Text;
+using Hanlin.Retrieval;
 using Hanlin.Retrieval.Analysis;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Configuration;
@@ -56,7 +57,8 @@ public static class RagServiceCollectionExtensions
             sp.GetRequiredService<ChatModelCatalog>(),
             sp.GetRequiredService<ContentTerms>(),
             sp.GetRequiredService<IOptions<RagOptions>>(),
-            sp.GetService<IKnowledgeStore>()));
+            sp.GetService<IKnowledgeStore>(),
+            sp.GetService<HybridRetriever>()?.Lexical));
         return services;
     }
 

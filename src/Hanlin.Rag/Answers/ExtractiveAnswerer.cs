@@ -38,12 +38,13 @@ public sealed class ExtractiveAnswerer
             var rankFactor = 1.0 / (1.0 + (RankDiscount * p));
             foreach (var sentence in passage.Sentences)
             {
-                if (IsNoise(sentence.Text))
+                // A sentence that only repeats its headings (the document title line) states nothing.
+                if (IsNoise(sentence.Text) || sentence.Terms.IsSubsetOf(passage.HeadingTerms))
                 {
                     continue;
                 }
 
-                var score = evidence.Coverage(sentence.Terms) * rankFactor;
+                var score = evidence.Coverage(sentence.Terms, passage.HeadingTerms) * rankFactor;
                 if (score > 0)
                 {
                     candidates.Add((p, sentence, score));
@@ -58,7 +59,7 @@ public sealed class ExtractiveAnswerer
 
         candidates.Sort((a, b) => b.Score.CompareTo(a.Score));
         var chosen = new List<(int Passage, AnalysedSentence Sentence)> { (candidates[0].Passage, candidates[0].Sentence) };
-        var covered = new HashSet<string>(candidates[0].Sentence.Terms.Where(evidence.QueryTerms.Contains), StringComparer.Ordinal);
+        var covered = new HashSet<string>(candidates[0].Sentence.Terms.Where(evidence.IsQueryTerm), StringComparer.Ordinal);
         var floor = candidates[0].Score * CompanionShare;
         foreach (var candidate in candidates.Skip(1))
         {
@@ -67,7 +68,7 @@ public sealed class ExtractiveAnswerer
                 break;
             }
 
-            var adds = candidate.Sentence.Terms.Where(t => evidence.QueryTerms.Contains(t) && !covered.Contains(t)).ToList();
+            var adds = candidate.Sentence.Terms.Where(t => evidence.IsQueryTerm(t) && !covered.Contains(t)).ToList();
             if (adds.Count == 0 || chosen.Any(c => c.Sentence.Text == candidate.Sentence.Text))
             {
                 continue;

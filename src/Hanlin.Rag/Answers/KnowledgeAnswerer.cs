@@ -9,6 +9,7 @@ using Hanlin.Rag.Prompts;
 using Hanlin.Rag.Search;
 using Hanlin.Rag.Text;
 using Hanlin.Retrieval;
+using Hanlin.Retrieval.Lexical;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Options;
 
@@ -25,6 +26,7 @@ public sealed class KnowledgeAnswerer : IKnowledgeAnswerer
     public const int MaxHistoryTurns = 20;
 
     private readonly IKnowledgeSearch _search;
+    private readonly LuceneBm25Index? _statistics;
     private readonly ChatModelCatalog _models;
     private readonly ContentTerms _terms;
     private readonly RagOptions _options;
@@ -34,13 +36,26 @@ public sealed class KnowledgeAnswerer : IKnowledgeAnswerer
     private readonly ExtractiveAnswerer _extractive;
 
     /// <summary>Creates the answerer; <paramref name="store"/> is needed only for neighbour expansion.</summary>
-    public KnowledgeAnswerer(IKnowledgeSearch search, ChatModelCatalog models, ContentTerms terms, IOptions<RagOptions> options, IKnowledgeStore? store = null)
+    /// <param name="search">Retrieval with storage hydration.</param>
+    /// <param name="models">Chat models by name; with none configured answers are extractive.</param>
+    /// <param name="terms">Content-term extraction (the retrieval analyzer).</param>
+    /// <param name="options">Thresholds, budget, refusals.</param>
+    /// <param name="store">Storage, for neighbour expansion; null disables it.</param>
+    /// <param name="statistics">The BM25 index, whose document frequencies weight question terms; null weighs them equally.</param>
+    public KnowledgeAnswerer(
+        IKnowledgeSearch search,
+        ChatModelCatalog models,
+        ContentTerms terms,
+        IOptions<RagOptions> options,
+        IKnowledgeStore? store = null,
+        LuceneBm25Index? statistics = null)
     {
         ArgumentNullException.ThrowIfNull(search);
         ArgumentNullException.ThrowIfNull(models);
         ArgumentNullException.ThrowIfNull(terms);
         ArgumentNullException.ThrowIfNull(options);
         _search = search;
+        _statistics = statistics;
         _models = models;
         _terms = terms;
         _options = options.Value;
@@ -143,7 +158,7 @@ public sealed class KnowledgeAnswerer : IKnowledgeAnswerer
             new KnowledgeSearchRequest(question) { Filter = request.Filter, TopK = request.TopK, Mode = request.Mode },
             cancellationToken).ConfigureAwait(false);
         var passages = await _assembler.AssembleAsync(result.Hits, cancellationToken).ConfigureAwait(false);
-        var evidence = EvidenceAnalysis.Create(question, passages, _terms, _splitter);
+        var evidence = EvidenceAnalysis.Create(question, passages, _terms, _splitter, _statistics);
         var history = request.History.Count <= MaxHistoryTurns ? request.History : [.. request.History.Skip(request.History.Count - MaxHistoryTurns)];
         return new Prepared(question, language, result.ModeUsed, result.Notice, passages, evidence, client, history, evidence.Strength < _options.MinEvidence);
     }

@@ -22,6 +22,9 @@ public sealed class ContentTerms
     // A CJK bigram made only of these characters is a question frame (是多, 多少, 什么, 如何, 可以, 哪些),
     // and one holding a particle (的, 了, 吗, 呢) straddles a word boundary.
     private static readonly FrozenSet<char> QuestionChars = "什么多少怎如何哪些是否久长几有在为应该可以能会要请问谁呀".ToFrozenSet();
+
+    // A bigram holding one of these is a question frame even with a content character beside it (剂怎, 款多, 级是).
+    private static readonly FrozenSet<char> StrongQuestionChars = "什么怎哪是否久几谁多吗呢".ToFrozenSet();
     private static readonly FrozenSet<char> Particles = "的了吗呢吧啊".ToFrozenSet();
 
     private readonly HanlinAnalyzer _analyzer;
@@ -87,7 +90,7 @@ public sealed class ContentTerms
 
         if (term.Length == 2 && IsCjk(term[0]) && IsCjk(term[1]))
         {
-            if (Particles.Contains(term[0]) || Particles.Contains(term[1]))
+            if (Particles.Contains(term[0]) || Particles.Contains(term[1]) || StrongQuestionChars.Contains(term[0]) || StrongQuestionChars.Contains(term[1]))
             {
                 return false;
             }
