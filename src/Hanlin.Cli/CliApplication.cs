@@ -60,9 +60,12 @@ public static class CliApplication
         root.Subcommands.Add(DocumentsCommands.Create(console));
         root.Subcommands.Add(ChunksCommand.Create(console));
         root.Subcommands.Add(SearchCommand.Create(console));
+        root.Subcommands.Add(AskCommand.Create(console));
+        root.Subcommands.Add(EvalCommands.Create(console));
         root.Subcommands.Add(IndexCommands.Create(console));
         root.Subcommands.Add(JobsCommands.Create(console));
         root.Subcommands.Add(DemoCommand.Create(console));
+        root.Subcommands.Add(ServeCommand.Create(console));
         root.Subcommands.Add(BenchCommands.Create(console));
         root.Subcommands.Add(ModelCommands.CreateModel(console));
         root.Subcommands.Add(ModelCommands.CreateGenerate(console));

@@ -6,7 +6,9 @@ namespace Hanlin.Cli.Tests;
 /// <summary>Runs the real CLI in-process with a captured, non-interactive console.</summary>
 internal static class CliRunner
 {
-    public static async Task<(int ExitCode, string Output)> RunAsync(params string[] args)
+    public static Task<(int ExitCode, string Output)> RunAsync(params string[] args) => RunAsync(args, CancellationToken.None);
+
+    public static async Task<(int ExitCode, string Output)> RunAsync(string[] args, CancellationToken cancellationToken)
     {
         using var writer = new StringWriter();
         var console = AnsiConsole.Create(new AnsiConsoleSettings
@@ -17,7 +19,7 @@ internal static class CliRunner
             ColorSystem = ColorSystemSupport.NoColors,
         });
         console.Profile.Width = 240;
-        var exit = await CliApplication.RunAsync(args, console);
+        var exit = await CliApplication.RunAsync(args, console, cancellationToken);
         return (exit, writer.ToString());
     }
 

@@ -14,6 +14,7 @@ internal static class BenchCommands
         command.Subcommands.Add(IngestCommand(console));
         command.Subcommands.Add(SearchCommand(console));
         command.Subcommands.Add(GenerateCommand(console));
+        command.Subcommands.Add(ServeCommand(console));
         return command;
     }
 
@@ -48,6 +49,56 @@ internal static class BenchCommands
             var result = Hanlin.Models.Benchmarks.GenerationBenchmark.Run(llama, parseResult.GetValue(prompt), parseResult.GetValue(decode), cancellationToken);
             JsonOutput.Write(console, new { generation = result, dtype = parseResult.GetValue(dtype), weight_bytes = llama.ParameterCount * (scalar == TorchSharp.torch.ScalarType.Float32 ? 4 : 2), hardware = probe });
             return Task.FromResult(ExitCodes.Success);
+        });
+        return command;
+    }
+
+    private static Command ServeCommand(IAnsiConsole console)
+    {
+        var chunks = new Option<int>("--chunks") { Description = "Synthetic mixed zh/en chunks stored and indexed.", DefaultValueFactory = _ => 100_000 };
+        var connections = new Option<int>("--connections", "-c") { Description = "Concurrent keep-alive connections.", DefaultValueFactory = _ => 32 };
+        var seconds = new Option<int>("--seconds", "-s") { Description = "Measured seconds per endpoint (after a warm-up).", DefaultValueFactory = _ => 10 };
+        var keep = new Option<bool>("--keep") { Description = "Keep the generated data directory." };
+        var command = new Command("serve", "Start 'hanlin serve' on generated chunks and load /api/search and extractive /v1/chat/completions: req/s, p50/p95/p99, server RSS, cold start.") { chunks, connections, seconds, keep };
+        command.SetAction(async (parseResult, cancellationToken) =>
+        {
+            var context = CliContext.From(parseResult, console);
+            var n = parseResult.GetValue(chunks);
+            var c = parseResult.GetValue(connections);
+            var s = parseResult.GetValue(seconds);
+            if (n < 1 || c is < 1 or > 1024 || s is < 1 or > 3600)
+            {
+                throw new Hanlin.Core.Errors.HanlinException(Hanlin.Core.Errors.ErrorCodes.InvalidArgument, "--chunks must be positive, --connections 1-1024 and --seconds 1-3600.");
+            }
+
+            var work = Path.Combine(Path.GetTempPath(), "hanlin-bench-serve-" + Guid.NewGuid().ToString("N")[..8]);
+            var progress = context.Json ? null : new Progress<string>(line => console.Profile.Out.Writer.WriteLine(line));
+            try
+            {
+                var result = await new ServeBenchmark(work, progress).RunAsync(n, c, TimeSpan.FromSeconds(s), cancellationToken).ConfigureAwait(false);
+                if (context.Json)
+                {
+                    JsonOutput.Write(console, result);
+                    return ExitCodes.Success;
+                }
+
+                var table = new Table().AddColumns("Endpoint", "Conns", "Requests", "Errors", "Req/s", "p50 ms", "p95 ms", "p99 ms", "max ms");
+                foreach (var r in result.Load)
+                {
+                    table.AddRow(r.Endpoint, r.Connections.ToString(), r.Requests.ToString("N0"), r.Errors.ToString(), r.RequestsPerSecond.ToString("F0"), r.P50Ms.ToString("F1"), r.P95Ms.ToString("F1"), r.P99Ms.ToString("F1"), r.MaxMs.ToString("F1"));
+                }
+
+                console.Write(table);
+                console.MarkupLine($"{result.Chunks:N0} chunks (built in {result.BuildSeconds:F1} s); cold start to ready {result.ColdStartMs:F0} ms; server RSS {result.ServerRssMb:F0} MB (peak {result.ServerPeakRssMb:F0} MB); {result.ProcessorCount} cores.");
+                return ExitCodes.Success;
+            }
+            finally
+            {
+                if (!parseResult.GetValue(keep) && Directory.Exists(work))
+                {
+                    Directory.Delete(work, recursive: true);
+                }
+            }
         });
         return command;
     }

@@ -46,7 +46,7 @@ internal static class DemoCommand
     }
 
     /// <summary>The samples are copied next to the executable at build time; a source checkout also works.</summary>
-    private static string LocateSamples()
+    internal static string LocateSamples()
     {
         foreach (var candidate in new[] { Path.Combine(AppContext.BaseDirectory, "samples"), Path.Combine(Directory.GetCurrentDirectory(), "samples") })
         {

@@ -1,4 +1,5 @@
 using Hanlin.Core.Indexing;
+using Hanlin.Retrieval;
 using Hanlin.Retrieval.Analysis;
 using Hanlin.Retrieval.Lexical;
 using Hanlin.Storage;
@@ -42,6 +43,8 @@ internal static class CliServices
             return new LuceneChunkIndex(new LuceneBm25Index(Path.Combine(root, "index", "lexical"), new HanlinAnalyzer(dictionary)));
         });
         services.AddSingleton<IChunkIndex>(sp => sp.GetRequiredService<LuceneChunkIndex>());
+        services.AddSingleton(sp => new HybridRetriever(sp.GetRequiredService<LuceneChunkIndex>().Index));
+        services.AddHanlinRag(configuration);
         return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
     }
 }

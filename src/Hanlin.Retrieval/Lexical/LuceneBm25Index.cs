@@ -208,6 +208,16 @@ public sealed class LuceneBm25Index : IDisposable
     }
 
     /// <summary>
+    /// Number of chunks whose text holds the analysed term <paramref name="term"/> (deleted chunks may still
+    /// count until segments merge): the document frequency behind IDF weights of query terms.
+    /// </summary>
+    public int DocumentFrequency(string term)
+    {
+        ArgumentNullException.ThrowIfNull(term);
+        return WithSearcher(searcher => searcher.IndexReader.DocFreq(new Term(TextField, term)));
+    }
+
+    /// <summary>
     /// Live chunk count per document id, for repair-on-start to compare with storage.
     /// </summary>
     public IReadOnlyDictionary<string, int> CountChunksByDocument() => WithSearcher(searcher =>

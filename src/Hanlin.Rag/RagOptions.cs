@@ -1,0 +1,53 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Hanlin.Rag;
+
+/// <summary>Configuration section <c>Rag</c>: context budget, evidence and support thresholds, refusals, models.</summary>
+public sealed class RagOptions
+{
+    /// <summary>Configuration section name.</summary>
+    public const string SectionName = "Rag";
+
+    /// <summary>Most evidence tokens (cl100k, as counted at ingestion) given to the answerer.</summary>
+    [Range(64, 1_000_000)]
+    public int ContextTokenBudget { get; set; } = 3000;
+
+    /// <summary>
+    /// Least evidence strength (0..1: weighted share of the question's content terms found in the best
+    /// supporting sentence and chunk) below which the answer is a refusal instead of a guess.
+    /// </summary>
+    [Range(0.0, 1.0)]
+    public double MinEvidence { get; set; } = 0.5;
+
+    /// <summary>Least support (0..1: share of a sentence's content terms found in its cited chunk) for a sentence to count as supported.</summary>
+    [Range(0.0, 1.0)]
+    public double SupportThreshold { get; set; } = 0.6;
+
+    /// <summary>The refusal in Chinese.</summary>
+    [Required]
+    public string RefusalZh { get; set; } = "知识库中没有找到该问题的答案。";
+
+    /// <summary>The refusal in English.</summary>
+    [Required]
+    public string RefusalEn { get; set; } = "The knowledge base does not contain the answer to this question.";
+
+    /// <summary>Add the chunks before and after the best hits to the context (costs one storage read per document).</summary>
+    public bool ExpandNeighbours { get; set; }
+
+    /// <summary>How many of the best hits get their neighbours added when <see cref="ExpandNeighbours"/> is on.</summary>
+    [Range(1, 20)]
+    public int NeighbourHits { get; set; } = 2;
+
+    /// <summary>Most sentences an extractive answer holds.</summary>
+    [Range(1, 20)]
+    public int MaxExtractiveSentences { get; set; } = 3;
+
+    /// <summary>
+    /// Name of the chat model used when a request names none; null uses the only registered model if there is
+    /// exactly one, and the extractive answerer otherwise.
+    /// </summary>
+    public string? DefaultChatModel { get; set; }
+
+    /// <summary>The refusal sentence for <paramref name="language"/> ("zh" or "en").</summary>
+    public string RefusalFor(string language) => language == "zh" ? RefusalZh : RefusalEn;
+}

@@ -1,0 +1,105 @@
+using System.Collections.Frozen;
+using Hanlin.Retrieval.Analysis;
+
+namespace Hanlin.Rag.Text;
+
+/// <summary>
+/// The content terms of a text as retrieval sees them (<see cref="HanlinAnalyzer"/>: CJK bigrams plus whole
+/// domain terms, stemmed English words without stop words, numbers whole), minus question words and
+/// particles that say nothing about the topic ("what", "how many", 多少, 什么, 的). Used to score how well a
+/// sentence or chunk covers a question and how well a chunk supports an answer sentence. Thread-safe.
+/// </summary>
+public sealed class ContentTerms
+{
+    // Stemmed forms, as the analyzer emits them ("many" -> "mani", "does" -> "doe").
+    private static readonly FrozenSet<string> EnglishQuestionWords = new[]
+    {
+        "what", "how", "mani", "much", "when", "which", "who", "whom", "whose", "why", "where", "do", "doe", "did",
+        "can", "could", "should", "would", "mai", "might", "must", "i", "my", "me", "you", "your", "we", "our", "us",
+        "ha", "have", "had", "been", "tell", "pleas", "list", "give", "ani", "some",
+    }.ToFrozenSet(StringComparer.Ordinal);
+
+    // A CJK bigram made only of these characters is a question frame (是多, 多少, 什么, 如何, 可以, 哪些),
+    // and one holding a particle (的, 了, 吗, 呢) straddles a word boundary.
+    private static readonly FrozenSet<char> QuestionChars = "什么多少怎如何哪些是否久长几有在为应该可以能会要请问谁呀".ToFrozenSet();
+
+    // A bigram holding one of these is a question frame even with a content character beside it (剂怎, 款多, 级是).
+    private static readonly FrozenSet<char> StrongQuestionChars = "什么怎哪是否久几谁多吗呢".ToFrozenSet();
+    private static readonly FrozenSet<char> Particles = "的了吗呢吧啊".ToFrozenSet();
+
+    private readonly HanlinAnalyzer _analyzer;
+
+    /// <summary>Creates the term extractor over <paramref name="analyzer"/> (the retrieval analyzer, so domain terms agree).</summary>
+    public ContentTerms(HanlinAnalyzer analyzer)
+    {
+        ArgumentNullException.ThrowIfNull(analyzer);
+        _analyzer = analyzer;
+    }
+
+    /// <summary>Distinct content terms of <paramref name="text"/> in order of appearance.</summary>
+    public IReadOnlyList<string> Of(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var result = new List<string>();
+        if (text.Length == 0)
+        {
+            return result;
+        }
+
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var term in _analyzer.Terms(text))
+        {
+            if (IsContent(term) && seen.Add(term))
+            {
+                result.Add(term);
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>Whether <paramref name="term"/> is a number ("100", "2.5", "2024"): numbers must match exactly.</summary>
+    public static bool IsNumber(string term)
+    {
+        ArgumentNullException.ThrowIfNull(term);
+        if (term.Length == 0 || !char.IsAsciiDigit(term[0]))
+        {
+            return false;
+        }
+
+        foreach (var c in term)
+        {
+            if (!char.IsAsciiDigit(c) && c is not '.' and not ',')
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>The weight of a term in coverage scores: numbers count double, they pin a fact down.</summary>
+    public static double Weight(string term) => IsNumber(term) ? 2.0 : 1.0;
+
+    private static bool IsContent(string term)
+    {
+        if (EnglishQuestionWords.Contains(term))
+        {
+            return false;
+        }
+
+        if (term.Length == 2 && IsCjk(term[0]) && IsCjk(term[1]))
+        {
+            if (Particles.Contains(term[0]) || Particles.Contains(term[1]) || StrongQuestionChars.Contains(term[0]) || StrongQuestionChars.Contains(term[1]))
+            {
+                return false;
+            }
+
+            return !(QuestionChars.Contains(term[0]) && QuestionChars.Contains(term[1]));
+        }
+
+        return !(term.Length == 1 && (Particles.Contains(term[0]) || QuestionChars.Contains(term[0])));
+    }
+
+    private static bool IsCjk(char c) => c is >= '\u3400' and <= '\u9FFF' or >= '\uF900' and <= '\uFAFF';
+}

@@ -1,0 +1,55 @@
+using System.Diagnostics;
+using Hanlin.Core.Storage;
+using Hanlin.Retrieval.Lexical;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Hanlin.Server.Hosting;
+
+/// <summary>
+/// Opens the store (schema migration, interrupted jobs) and repairs the BM25 index from storage, in the
+/// background so Kestrel listens at once; then marks the server ready.
+/// </summary>
+internal sealed partial class StartupInitializer : BackgroundService
+{
+    private readonly IKnowledgeStore _store;
+    private readonly LuceneChunkIndex _index;
+    private readonly ServerReadiness _readiness;
+    private readonly ILogger<StartupInitializer> _logger;
+
+    public StartupInitializer(IKnowledgeStore store, LuceneChunkIndex index, ServerReadiness readiness, ILogger<StartupInitializer> logger)
+    {
+        _store = store;
+        _index = index;
+        _readiness = readiness;
+        _logger = logger;
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var clock = Stopwatch.StartNew();
+        try
+        {
+            await _store.InitializeAsync(stoppingToken).ConfigureAwait(false);
+            var report = await _index.SynchronizeAsync(_store, rebuild: false, stoppingToken).ConfigureAwait(false);
+            _readiness.MarkReady();
+            LogReady(clock.ElapsedMilliseconds, report.DocumentsChecked, report.DocumentsReindexed, report.DocumentsRemoved);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            _readiness.MarkFailed(new OperationCanceledException("The server stopped before it was ready."));
+        }
+        catch (Exception ex)
+        {
+            // Start-up boundary: the failure is reported by /readyz and every API call instead of killing the host.
+            LogFailed(ex);
+            _readiness.MarkFailed(ex);
+        }
+    }
+
+    [LoggerMessage(EventId = 5100, Level = LogLevel.Information, Message = "Ready after {ElapsedMs} ms: {Documents} documents, {Reindexed} re-indexed, {Removed} removed from the index")]
+    private partial void LogReady(long elapsedMs, int documents, int reindexed, int removed);
+
+    [LoggerMessage(EventId = 5101, Level = LogLevel.Critical, Message = "Start-up failed; the API answers 503")]
+    private partial void LogFailed(Exception exception);
+}
