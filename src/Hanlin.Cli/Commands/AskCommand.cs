@@ -106,7 +106,7 @@ internal static class AskCommand
         {
             var pages = c.PageStart is null ? "-" : c.PageStart == c.PageEnd ? $"{c.PageStart}" : $"{c.PageStart}-{c.PageEnd}";
             var snippet = c.Snippet.Length <= 120 ? c.Snippet : string.Concat(c.Snippet.AsSpan(0, 120), "…");
-            table.AddRow($"[{c.Number}]", Markup.Escape($"{c.DocumentName} (v{c.Version})"), Markup.Escape(c.SectionPath), pages, $"{c.CharStart}-{c.CharEnd}", Markup.Escape(snippet));
+            table.AddRow(Markup.Escape($"[{c.Number}]"), Markup.Escape($"{c.DocumentName} (v{c.Version})"), Markup.Escape(c.SectionPath), pages, $"{c.CharStart}-{c.CharEnd}", Markup.Escape(snippet));
         }
 
         console.Write(table);

@@ -137,10 +137,16 @@ public sealed class ExtractiveAnswerer
         }
 
         builder.Append('[').Append(number).Append(']');
-        builder.Append(sentence, end, sentence.Length - end);
-        if (end == sentence.Length)
+
+        // A clause cut at a semicolon ends the answer sentence; a sentence without a stop gets one.
+        var closing = sentence.AsSpan(end);
+        if (closing.IsEmpty || closing[0] is ';' or '；')
         {
             builder.Append(language == "zh" ? "。" : ".");
+        }
+        else
+        {
+            builder.Append(closing);
         }
 
         return builder.ToString();

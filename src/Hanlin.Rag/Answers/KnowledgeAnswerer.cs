@@ -32,6 +32,7 @@ public sealed class KnowledgeAnswerer : IKnowledgeAnswerer
     private readonly RagOptions _options;
     private readonly ContextAssembler _assembler;
     private readonly SentenceSplitter _splitter = new();
+    private readonly PassageAnalysisCache _analysisCache = new();
     private readonly CitationVerifier _verifier;
     private readonly ExtractiveAnswerer _extractive;
 
@@ -158,7 +159,7 @@ public sealed class KnowledgeAnswerer : IKnowledgeAnswerer
             new KnowledgeSearchRequest(question) { Filter = request.Filter, TopK = request.TopK, Mode = request.Mode },
             cancellationToken).ConfigureAwait(false);
         var passages = await _assembler.AssembleAsync(result.Hits, cancellationToken).ConfigureAwait(false);
-        var evidence = EvidenceAnalysis.Create(question, passages, _terms, _splitter, _statistics);
+        var evidence = EvidenceAnalysis.Create(question, passages, _terms, _splitter, _statistics, _analysisCache);
         var history = request.History.Count <= MaxHistoryTurns ? request.History : [.. request.History.Skip(request.History.Count - MaxHistoryTurns)];
         return new Prepared(question, language, result.ModeUsed, result.Notice, passages, evidence, client, history, evidence.Strength < _options.MinEvidence);
     }

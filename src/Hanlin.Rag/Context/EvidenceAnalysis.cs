@@ -48,39 +48,25 @@ public sealed class EvidenceAnalysis
 
     /// <summary>
     /// Analyses <paramref name="passages"/> against <paramref name="question"/>; <paramref name="statistics"/>
-    /// (the BM25 index) supplies document frequencies, without it every term weighs the same.
+    /// (the BM25 index) supplies document frequencies, without it every term weighs the same; <paramref name="cache"/>
+    /// reuses the analysis of chunks seen before.
     /// </summary>
     public static EvidenceAnalysis Create(
         string question,
         IReadOnlyList<EvidencePassage> passages,
         ContentTerms terms,
         SentenceSplitter splitter,
-        LuceneBm25Index? statistics = null)
+        LuceneBm25Index? statistics = null,
+        PassageAnalysisCache? cache = null)
     {
         ArgumentNullException.ThrowIfNull(question);
         ArgumentNullException.ThrowIfNull(passages);
         ArgumentNullException.ThrowIfNull(terms);
         ArgumentNullException.ThrowIfNull(splitter);
         var analysed = new List<AnalysedPassage>(passages.Count);
-        var spans = new List<TextSpan>();
         foreach (var passage in passages)
         {
-            var text = passage.Chunk.Text;
-            spans.Clear();
-            splitter.Split(text, 0, spans);
-            var sentences = new List<AnalysedSentence>(spans.Count);
-            var headings = terms.Of(string.Join('\n', passage.Document.SourceName, passage.Document.Title ?? string.Empty, passage.Chunk.SectionPath))
-                .ToHashSet(StringComparer.Ordinal);
-            var union = new HashSet<string>(headings, StringComparer.Ordinal);
-            foreach (var span in spans)
-            {
-                var sentence = text.Substring(span.Start, span.Length);
-                var sentenceTerms = terms.Of(sentence);
-                union.UnionWith(sentenceTerms);
-                sentences.Add(new AnalysedSentence(sentence, span.Start, sentenceTerms.ToHashSet(StringComparer.Ordinal)));
-            }
-
-            analysed.Add(new AnalysedPassage(passage, sentences, headings, union));
+            analysed.Add(cache is null ? Analyse(passage, terms, splitter) : cache.GetOrAdd(passage, p => Analyse(p, terms, splitter)));
         }
 
         var (weights, known) = Weigh(terms.Of(question), statistics);
@@ -110,6 +96,25 @@ public sealed class EvidenceAnalysis
 
     /// <summary>Whether <paramref name="term"/> is one of the question terms that count.</summary>
     public bool IsQueryTerm(string term) => _weights.ContainsKey(term);
+
+    private static AnalysedPassage Analyse(EvidencePassage passage, ContentTerms terms, SentenceSplitter splitter)
+    {
+        var text = passage.Chunk.Text;
+        var spans = splitter.Split(text);
+        var sentences = new List<AnalysedSentence>(spans.Count);
+        var headings = terms.Of(string.Join('\n', passage.Document.SourceName, passage.Document.Title ?? string.Empty, passage.Chunk.SectionPath))
+            .ToHashSet(StringComparer.Ordinal);
+        var union = new HashSet<string>(headings, StringComparer.Ordinal);
+        foreach (var span in spans)
+        {
+            var sentence = text.Substring(span.Start, span.Length);
+            var sentenceTerms = terms.Of(sentence);
+            union.UnionWith(sentenceTerms);
+            sentences.Add(new AnalysedSentence(sentence, span.Start, sentenceTerms.ToHashSet(StringComparer.Ordinal)));
+        }
+
+        return new AnalysedPassage(passage, sentences, headings, union);
+    }
 
     private double PassageStrength(AnalysedPassage passage)
     {

@@ -1,0 +1,43 @@
+using System.Collections.Concurrent;
+
+namespace Hanlin.Rag.Context;
+
+/// <summary>
+/// Analysed evidence passages by chunk, so a chunk that answers many questions is split and analysed once:
+/// analysis is most of an extractive answer's cost. Keyed by chunk id, content hash and document name (what
+/// the analysis reads), so a changed chunk or renamed document is analysed afresh. Bounded: when full it
+/// starts over, which is cheaper than tracking recency on every hit. Thread-safe.
+/// </summary>
+public sealed class PassageAnalysisCache
+{
+    private readonly ConcurrentDictionary<string, AnalysedPassage> _entries = new(StringComparer.Ordinal);
+    private readonly int _capacity;
+
+    /// <summary>Creates a cache holding at most <paramref name="capacity"/> passages (about 5 KB each).</summary>
+    public PassageAnalysisCache(int capacity = 4096)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(capacity);
+        _capacity = capacity;
+    }
+
+    /// <summary>The cached analysis of <paramref name="passage"/> renumbered to it, or a fresh one from <paramref name="analyse"/>.</summary>
+    public AnalysedPassage GetOrAdd(EvidencePassage passage, Func<EvidencePassage, AnalysedPassage> analyse)
+    {
+        ArgumentNullException.ThrowIfNull(passage);
+        ArgumentNullException.ThrowIfNull(analyse);
+        var key = string.Join('\n', passage.Chunk.Id, passage.Chunk.ContentHash, passage.Document.SourceName, passage.Document.Title);
+        if (_entries.TryGetValue(key, out var cached))
+        {
+            return cached with { Passage = passage };
+        }
+
+        var analysed = analyse(passage);
+        if (_entries.Count >= _capacity)
+        {
+            _entries.Clear();
+        }
+
+        _entries[key] = analysed;
+        return analysed;
+    }
+}
