@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using Hanlin.Core.Indexing;
 using Hanlin.Retrieval;
 using Hanlin.Retrieval.Lexical;
+using Hanlin.Retrieval.Vectors;
 using Hanlin.Server.Errors;
 using Hanlin.Server.Hosting;
 using Hanlin.Server.Uploads;
@@ -47,9 +48,14 @@ public static class ServerServiceCollectionExtensions
             }
         });
 
-        // Ingestion and deletion keep the same BM25 index current that the retriever searches.
+        // Ingestion and deletion keep the same indexes current that the retriever searches: BM25 always, and the
+        // vector index too when an embedding model is configured.
+        services.AddHanlinModels(configuration);
         services.TryAddSingleton(sp => new LuceneChunkIndex(sp.GetRequiredService<LuceneBm25Index>()));
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IChunkIndex, LuceneChunkIndex>(sp => sp.GetRequiredService<LuceneChunkIndex>()));
+        services.AddSingleton<IChunkIndex>(sp =>
+            sp.GetRequiredService<HybridRetriever>().Vectors is { } vectors
+                ? new VectorChunkIndex(sp.GetRequiredService<LuceneChunkIndex>(), vectors)
+                : sp.GetRequiredService<LuceneChunkIndex>());
         services.AddHanlinRag(configuration);
 
         services.AddSingleton<ServerReadiness>();

@@ -9,7 +9,7 @@ namespace Hanlin.Retrieval.Vectors;
 /// Keeps both indexes in step with storage when an embedding model is configured: every write goes to the BM25
 /// index first (which also knows a document's previous chunk ids), then the document's old vectors are removed
 /// and its new chunks embedded. The vector file is saved at most every <see cref="SaveInterval"/> and on dispose;
-/// after a crash <see cref="SynchronizeAsync"/> embeds whatever chunks the vector index lacks.
+/// after a crash <see cref="EmbedMissingAsync"/> embeds whatever chunks the vector index lacks.
 /// </summary>
 public sealed class VectorChunkIndex : IChunkIndex, IDisposable
 {
@@ -94,14 +94,13 @@ public sealed class VectorChunkIndex : IChunkIndex, IDisposable
     }
 
     /// <summary>
-    /// Brings the BM25 index in line with storage (see <see cref="LuceneChunkIndex.SynchronizeAsync"/>), then embeds
-    /// every indexed chunk that has no vector yet (a crash between the two writes, or a model configured after
-    /// ingestion). Returns the number of chunks embedded.
+    /// Embeds every chunk of the BM25 index that has no vector yet (a crash between the two writes, or a model
+    /// configured after ingestion); run it after <see cref="LuceneChunkIndex.SynchronizeAsync"/> has brought the BM25
+    /// index in line with storage. Returns the number of chunks embedded.
     /// </summary>
-    public async Task<int> SynchronizeAsync(IKnowledgeStore store, bool rebuild = false, CancellationToken cancellationToken = default)
+    public async Task<int> EmbedMissingAsync(IKnowledgeStore store, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(store);
-        await _lexical.SynchronizeAsync(store, rebuild, cancellationToken).ConfigureAwait(false);
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {

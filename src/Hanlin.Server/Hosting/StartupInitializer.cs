@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using Hanlin.Core.Storage;
+using Hanlin.Core.Indexing;
 using Hanlin.Retrieval.Lexical;
+using Hanlin.Retrieval.Vectors;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -14,13 +16,15 @@ internal sealed partial class StartupInitializer : BackgroundService
 {
     private readonly IKnowledgeStore _store;
     private readonly LuceneChunkIndex _index;
+    private readonly IChunkIndex _chunkIndex;
     private readonly ServerReadiness _readiness;
     private readonly ILogger<StartupInitializer> _logger;
 
-    public StartupInitializer(IKnowledgeStore store, LuceneChunkIndex index, ServerReadiness readiness, ILogger<StartupInitializer> logger)
+    public StartupInitializer(IKnowledgeStore store, LuceneChunkIndex index, IChunkIndex chunkIndex, ServerReadiness readiness, ILogger<StartupInitializer> logger)
     {
         _store = store;
         _index = index;
+        _chunkIndex = chunkIndex;
         _readiness = readiness;
         _logger = logger;
     }
@@ -32,6 +36,12 @@ internal sealed partial class StartupInitializer : BackgroundService
         {
             await _store.InitializeAsync(stoppingToken).ConfigureAwait(false);
             var report = await _index.SynchronizeAsync(_store, rebuild: false, stoppingToken).ConfigureAwait(false);
+            if (_chunkIndex is VectorChunkIndex vectors)
+            {
+                var embedded = await vectors.EmbedMissingAsync(_store, stoppingToken).ConfigureAwait(false);
+                LogEmbedded(embedded);
+            }
+
             _readiness.MarkReady();
             LogReady(clock.ElapsedMilliseconds, report.DocumentsChecked, report.DocumentsReindexed, report.DocumentsRemoved);
         }
@@ -49,6 +59,9 @@ internal sealed partial class StartupInitializer : BackgroundService
 
     [LoggerMessage(EventId = 5100, Level = LogLevel.Information, Message = "Ready after {ElapsedMs} ms: {Documents} documents, {Reindexed} re-indexed, {Removed} removed from the index")]
     private partial void LogReady(long elapsedMs, int documents, int reindexed, int removed);
+
+    [LoggerMessage(EventId = 5102, Level = LogLevel.Information, Message = "Embedded {Chunks} chunks the vector index lacked")]
+    private partial void LogEmbedded(int chunks);
 
     [LoggerMessage(EventId = 5101, Level = LogLevel.Critical, Message = "Start-up failed; the API answers 503")]
     private partial void LogFailed(Exception exception);
