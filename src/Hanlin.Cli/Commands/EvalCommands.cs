@@ -75,11 +75,23 @@ internal static class EvalCommands
     private static Command AnswersCommand(IAnsiConsole console)
     {
         var (corpus, queries, limit) = CommonOptions();
-        var command = new Command("answers", "Exact match, F1, ROUGE-L, citation precision and refusal rate of the extractive answerer.") { corpus, queries, limit };
+        var replicate = new Option<int>("--replicate") { Description = "Index every passage this many times (as distinct chunks) to measure latency at scale; quality figures then count copies as non-gold.", DefaultValueFactory = _ => 1 };
+        var command = new Command("answers", "Exact match, F1, ROUGE-L, citation precision, refusal rate and latency of the extractive answerer.") { corpus, queries, limit, replicate };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
             var context = CliContext.From(parseResult, console);
             var (passages, selected) = Load(parseResult, corpus, queries, limit);
+            var copies = parseResult.GetValue(replicate);
+            if (copies is < 1 or > 1000)
+            {
+                throw new HanlinException(ErrorCodes.InvalidArgument, $"--replicate must be between 1 and 1000, not {copies}.");
+            }
+
+            if (copies > 1)
+            {
+                passages = [.. passages.Concat(Enumerable.Range(1, copies - 1).SelectMany(k => passages.Select(p => p with { Id = $"{p.Id}~{k}", ContextId = p.ContextId is null ? null : $"{p.ContextId}~{k}" })))];
+            }
+
             using var analyzer = new HanlinAnalyzer();
             using var index = await EvalIndex.BuildAsync(passages, analyzer, cancellationToken: cancellationToken).ConfigureAwait(false);
             var answerer = new KnowledgeAnswerer(index, ChatModelCatalog.None, new ContentTerms(analyzer), Options.Create(new RagOptions()), statistics: index.Lexical);
@@ -91,8 +103,8 @@ internal static class EvalCommands
                 return ExitCodes.Success;
             }
 
-            var table = new Table().AddColumns("Method", "Queries", "EM", "F1", "ROUGE-L", "Citation precision", "Refusal rate", "ms/query");
-            table.AddRow(report.Method, report.Queries.ToString(), F(report.ExactMatch), F(report.F1), F(report.RougeL), $"{F(report.CitationPrecision)} ({report.CitedChunks} cited)", F(report.RefusalRate), report.MeanMilliseconds.ToString("F2"));
+            var table = new Table().AddColumns("Method", "Queries", "EM", "F1", "ROUGE-L", "Citation precision", "Refusal rate", "ms p50 / p99");
+            table.AddRow(report.Method, report.Queries.ToString(), F(report.ExactMatch), F(report.F1), F(report.RougeL), $"{F(report.CitationPrecision)} ({report.CitedChunks} cited)", F(report.RefusalRate), $"{report.P50Milliseconds:F1} / {report.P99Milliseconds:F1}");
             console.MarkupLine($"{report.Passages:N0} passages, {report.Queries:N0} queries");
             console.Write(table);
             return ExitCodes.Success;

@@ -27,12 +27,15 @@ public static class AnswerEvaluator
         int refused = 0, cited = 0, citedCorrect = 0;
         var method = AnswerMethod.Extractive;
         var watch = Stopwatch.StartNew();
+        var latencies = new List<double>(queries.Count);
         queries = [.. queries.Where(q => !string.IsNullOrWhiteSpace(q.Question))];
         foreach (var query in queries)
         {
             cancellationToken.ThrowIfCancellationRequested();
             var language = LanguageDetector.Detect(query.Question);
+            var started = Stopwatch.GetTimestamp();
             var answer = await answerer.AskAsync(new AskRequest(query.Question) { Mode = mode }, cancellationToken).ConfigureAwait(false);
+            latencies.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
             method = answer.Method;
             if (answer.Refused)
             {
@@ -73,7 +76,9 @@ public static class AnswerEvaluator
             cited == 0 ? 0 : (double)citedCorrect / cited,
             cited,
             (double)refused / n,
-            watch.Elapsed.TotalMilliseconds / n);
+            watch.Elapsed.TotalMilliseconds / n,
+            Percentile(latencies, 0.50),
+            Percentile(latencies, 0.99));
     }
 
     /// <summary>Whether <paramref name="text"/> holds one of the golds, compared on normalised units.</summary>
@@ -87,6 +92,17 @@ public static class AnswerEvaluator
             var needle = string.Join(' ', AnswerMetrics.Units(g, language));
             return needle.Length > 0 && haystack.Contains(needle, StringComparison.Ordinal);
         });
+    }
+
+    private static double Percentile(List<double> values, double share)
+    {
+        if (values.Count == 0)
+        {
+            return 0;
+        }
+
+        values.Sort();
+        return values[Math.Min(values.Count - 1, (int)Math.Ceiling(share * values.Count) - 1)];
     }
 
     private static string StripMarkers(string text) =>

@@ -64,7 +64,7 @@ public sealed class EvalIndex : IKnowledgeSearch, IDisposable
                 var document = new Document(documentId, CollectionId, name, "text/plain", passage.Text.Length, string.Empty, 1, documentId, DocumentStatus.Ready, 1, null, passage.Title, null, null, now, now);
                 var chunk = new Chunk(
                     passage.Id, documentId, passage.Id, ordinal++, passage.Text, passage.Type ?? string.Empty, null, null, 0, passage.Text.Length,
-                    Math.Max(1, passage.Text.Length / 3), passage.Id, 0, passage.Type == "table" ? ChunkKind.Table : ChunkKind.Paragraph);
+                    Math.Max(1, passage.Text.Length / 3), ContentHash(passage.Text), 0, passage.Type == "table" ? ChunkKind.Table : ChunkKind.Paragraph);
                 index._passages[passage.Id] = (chunk, document);
 
                 // The title is left out of the indexed title field: in these sets it would hand the answer's article to BM25 for free.
@@ -105,6 +105,9 @@ public sealed class EvalIndex : IKnowledgeSearch, IDisposable
 
         return new KnowledgeSearchResult(hits, result.ModeUsed, result.Notice);
     }
+
+    // As ingestion hashes chunk text, so the context assembler drops identical passages here too.
+    private static string ContentHash(string text) => Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text)));
 
     /// <inheritdoc />
     public void Dispose()
