@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Text;
 using Hanlin.Core.Errors;
 using Microsoft.ML.Tokenizers;
 
@@ -9,11 +11,33 @@ namespace Hanlin.Ingestion.Chunking;
 /// is expensive (100k merges), so create one instance per process (or use <see cref="Default"/>);
 /// every member is safe to call from several threads at once.
 /// </summary>
+/// <remarks>
+/// Counts equal the library's <c>TiktokenTokenizer.CountTokens</c> exactly but are
+/// several times faster on natural text: <see cref="Cl100kPreTokenizer"/> splits the text as the library's
+/// regex would, and a bounded cache maps each short piece (" the", "，", "123") to its token count, so only
+/// pieces not seen recently reach the library's byte-pair encoder. cl100k encodes pieces independently,
+/// so the sum of the pieces' counts is the text's count.
+/// </remarks>
 public sealed class TokenCounter
 {
     private static readonly Lazy<TokenCounter> DefaultInstance = new(() => new TokenCounter(), LazyThreadSafetyMode.ExecutionAndPublication);
 
+    // Longer pieces rarely repeat (identifiers, long words) and are counted uncached.
+    private const int MaxCachedPieceLength = 24;
+
+    // A CJK piece is a whole run of ideographs up to the next punctuation, almost never seen twice; caching
+    // such pieces would only evict the short words that do repeat.
+    private const int MaxCachedNonAsciiPieceLength = 4;
+
+    // ~64k short strings: a few MB. Emptied when full; natural text re-warms it within a few KB.
+    private const int MaxCacheEntries = 1 << 16;
+
+    // Text containing this may contain a special token ("<|endoftext|>") that the library counts as one token.
+    private const string SpecialTokenOpening = "<|";
+
     private readonly TiktokenTokenizer _tokenizer;
+    private readonly ConcurrentDictionary<string, int> _pieceCounts = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _pieceLookup;
 
     /// <summary>Loads the embedded cl100k_base vocabulary.</summary>
     public TokenCounter()
@@ -26,13 +50,37 @@ public sealed class TokenCounter
         {
             throw new HanlinException(ErrorCodes.Internal, "The cl100k_base tokenizer data could not be loaded from the Microsoft.ML.Tokenizers.Data.Cl100kBase package.", ex);
         }
+
+        _pieceLookup = _pieceCounts.GetAlternateLookup<ReadOnlySpan<char>>();
     }
 
     /// <summary>The process-wide instance, created on first use.</summary>
     public static TokenCounter Default => DefaultInstance.Value;
 
     /// <summary>Number of cl100k_base tokens in <paramref name="text"/>.</summary>
-    public int Count(ReadOnlySpan<char> text) => text.IsEmpty ? 0 : _tokenizer.CountTokens(text);
+    public int Count(ReadOnlySpan<char> text)
+    {
+        if (text.IsEmpty)
+        {
+            return 0;
+        }
+
+        if (text.Contains(SpecialTokenOpening, StringComparison.Ordinal))
+        {
+            return _tokenizer.CountTokens(text);
+        }
+
+        var count = 0;
+        var start = 0;
+        while (start < text.Length)
+        {
+            var end = Cl100kPreTokenizer.PieceEnd(text, start);
+            count += CountPiece(text[start..end]);
+            start = end;
+        }
+
+        return count;
+    }
 
     /// <summary>Number of cl100k_base tokens in <paramref name="text"/>.</summary>
     public int Count(string text)
@@ -64,5 +112,28 @@ public sealed class TokenCounter
         }
 
         return length;
+    }
+
+    // A piece is byte-pair encoded as a whole, so the library counts it with its own splitting turned off.
+    private int CountPiece(ReadOnlySpan<char> piece)
+    {
+        if (piece.Length > MaxCachedPieceLength || (piece.Length > MaxCachedNonAsciiPieceLength && !Ascii.IsValid(piece)))
+        {
+            return _tokenizer.CountTokens(piece, considerPreTokenization: false, considerNormalization: false);
+        }
+
+        if (_pieceLookup.TryGetValue(piece, out var cached))
+        {
+            return cached;
+        }
+
+        var count = _tokenizer.CountTokens(piece, considerPreTokenization: false, considerNormalization: false);
+        if (_pieceCounts.Count >= MaxCacheEntries)
+        {
+            _pieceCounts.Clear();
+        }
+
+        _pieceLookup.TryAdd(piece, count);
+        return count;
     }
 }
