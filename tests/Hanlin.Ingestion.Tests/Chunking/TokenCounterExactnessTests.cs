@@ -48,6 +48,10 @@ public sealed class TokenCounterExactnessTests
     [InlineData("ＡＢＣ１２３ ｶﾀｶﾅ ١٢٣ Ⅻ ² ½ a\u00A0b c\u3000d e\u0085f")]
     [InlineData("café cafe\u0301 naïve Straße ſtatus")]
     [InlineData("| 药品 | 剂量 |\n|---|---|\n| 阿司匹林 | 100 mg |\n")]
+    [InlineData("================================================================ ---------------------------------------- x")]
+    [InlineData("                                        indented                                                        x")]
+    [InlineData("第一条为了保障参保人员合法权益规范医疗保障基金使用和管理提高医疗保障治理能力推动医疗保障事业高质量发展根据有关法律行政法规结合本市实际制定本条例")]
+    [InlineData("internationalization_and_localization_frameworks supercalifragilisticexpialidocious Pneumonoultramicroscopicsilicovolcanoconiosis")]
     public void Counts_equal_the_library_tokenizer_on_every_kind_of_text(string text)
     {
         Assert.Equal(Reference.Value.CountTokens(text), Counter.Count(text));
