@@ -30,16 +30,17 @@ internal sealed class Cl100kBytePairCounter
     private const int MaxStackBytes = 1024;
 
     // [length]: packed bytes → rank, for tokens of 1 to 8 bytes and of 9 to 16 bytes.
-    private readonly Dictionary<ulong, int>[] _short = new Dictionary<ulong, int>[9];
+    private readonly PackedRankTable[] _short = new PackedRankTable[9];
     private readonly Dictionary<UInt128, int>[] _medium = new Dictionary<UInt128, int>[MaxPackedLength + 1];
     private readonly Dictionary<string, int> _long = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _longLookup;
 
     private Cl100kBytePairCounter(IEnumerable<(byte[] Bytes, int Rank)> ranks)
     {
+        var shortRanks = new List<KeyValuePair<ulong, int>>[9];
         for (var length = 1; length <= 8; length++)
         {
-            _short[length] = [];
+            shortRanks[length] = [];
         }
 
         for (var length = 9; length <= MaxPackedLength; length++)
@@ -51,7 +52,7 @@ internal sealed class Cl100kBytePairCounter
         {
             if (bytes.Length is >= 1 and <= 8)
             {
-                _short[bytes.Length][PackShort(bytes)] = rank;
+                shortRanks[bytes.Length].Add(new(PackShort(bytes), rank));
             }
             else if (bytes.Length is > 8 and <= MaxPackedLength)
             {
@@ -61,6 +62,11 @@ internal sealed class Cl100kBytePairCounter
             {
                 _long[Encoding.Latin1.GetString(bytes)] = rank;
             }
+        }
+
+        for (var length = 1; length <= 8; length++)
+        {
+            _short[length] = new PackedRankTable(shortRanks[length]);
         }
 
         _longLookup = _long.GetAlternateLookup<ReadOnlySpan<char>>();
@@ -193,7 +199,8 @@ internal sealed class Cl100kBytePairCounter
         int rank;
         if (bytes.Length <= 8)
         {
-            return _short[bytes.Length].TryGetValue(PackShort(bytes), out rank) ? rank : NoRank;
+            rank = _short[bytes.Length].Find(PackShort(bytes));
+            return rank == PackedRankTable.Missing ? NoRank : rank;
         }
 
         if (bytes.Length <= MaxPackedLength)
@@ -208,10 +215,18 @@ internal sealed class Cl100kBytePairCounter
 
     private static ulong PackShort(ReadOnlySpan<byte> bytes)
     {
-        Span<byte> padded = stackalloc byte[8];
-        padded.Clear();
-        bytes.CopyTo(padded);
-        return BinaryPrimitives.ReadUInt64LittleEndian(padded);
+        if (bytes.Length == 8)
+        {
+            return BinaryPrimitives.ReadUInt64LittleEndian(bytes);
+        }
+
+        var packed = 0UL;
+        for (var i = bytes.Length - 1; i >= 0; i--)
+        {
+            packed = (packed << 8) | bytes[i];
+        }
+
+        return packed;
     }
 
     private static UInt128 PackMedium(ReadOnlySpan<byte> bytes)
