@@ -32,6 +32,8 @@ public sealed class NearDuplicateIndex
     private const int IrregularId = -1;
     private const int HexLength = 32;
     private const int MinCompactionSlots = 4096;
+    private const int EmptyEntry = -1;
+    private const int RemovedEntry = -2;
 
     // Distinct id prefixes packed; ids with further prefixes are kept as strings.
     private const int MaxPackedPrefixes = 16;
@@ -39,7 +41,10 @@ public sealed class NearDuplicateIndex
     // [band]: band value → most recently added slot of that bucket. Dictionaries rather than 64k-entry
     // arrays, so the small per-document index the processor builds for every file costs next to nothing.
     private readonly Dictionary<ushort, int>[] _heads;
-    private readonly Dictionary<PackedChunkId, int> _slotByPackedId = [];
+    // Packed chunk id → slot, open addressing over the per-slot id arrays: one int per table entry
+    // (EmptyEntry, RemovedEntry or a slot), where a dictionary would copy each 128-bit key again.
+    private int[] _idTable = NewIdTable(64);
+    private int _idTableUsed;
     private readonly Dictionary<string, int> _slotByIrregularId = new(StringComparer.Ordinal);
     private readonly Dictionary<int, string> _irregularIdBySlot = [];
     private readonly Dictionary<string, int> _documentOrdinals = new(StringComparer.Ordinal);
@@ -75,7 +80,7 @@ public sealed class NearDuplicateIndex
         ArgumentException.ThrowIfNullOrEmpty(chunkId);
         ArgumentException.ThrowIfNullOrEmpty(documentId);
         var packed = TryPack(chunkId, out var key);
-        if (packed ? _slotByPackedId.Remove(key, out var old) : _slotByIrregularId.Remove(chunkId, out old))
+        if (packed ? RemovePackedId(key, out var old) : _slotByIrregularId.Remove(chunkId, out old))
         {
             Kill(old);
         }
@@ -96,12 +101,14 @@ public sealed class NearDuplicateIndex
         EnsureCapacity(_slots + 1);
         var slot = _slots++;
         _hashes[slot] = simHash;
-        _documents[slot] = document;
+
+        // Dead until its id is indexed, so an id-table rebuild on the way does not index it twice.
+        _documents[slot] = Dead;
         if (packed)
         {
             _idPrefix[slot] = key.Prefix;
             _idHex[slot] = key.Hex;
-            _slotByPackedId.Add(key, slot);
+            AddPackedId(slot);
         }
         else
         {
@@ -109,6 +116,8 @@ public sealed class NearDuplicateIndex
             _irregularIdBySlot.Add(slot, chunkId);
             _slotByIrregularId.Add(chunkId, slot);
         }
+
+        _documents[slot] = document;
 
         Link(slot);
         ofDocument.Add(slot);
@@ -225,7 +234,7 @@ public sealed class NearDuplicateIndex
         }
         else
         {
-            _slotByPackedId.Remove(new PackedChunkId(_idPrefix[slot], _idHex[slot]));
+            RemovePackedId(new PackedChunkId(_idPrefix[slot], _idHex[slot]), out _);
         }
     }
 
@@ -267,10 +276,7 @@ public sealed class NearDuplicateIndex
             Link(slot);
         }
 
-        foreach (var key in _slotByPackedId.Keys.ToList())
-        {
-            _slotByPackedId[key] = map[_slotByPackedId[key]];
-        }
+        RebuildIdTable(_idTable.Length);
 
         var irregular = _irregularIdBySlot.ToList();
         _irregularIdBySlot.Clear();
@@ -289,6 +295,76 @@ public sealed class NearDuplicateIndex
 
             slots.RemoveAll(s => s == End);
         }
+    }
+
+    private bool RemovePackedId(PackedChunkId key, out int slot)
+    {
+        var mask = _idTable.Length - 1;
+        for (var i = IdHash(key) & mask; _idTable[i] != EmptyEntry; i = (i + 1) & mask)
+        {
+            var candidate = _idTable[i];
+            if (candidate >= 0 && _idPrefix[candidate] == key.Prefix && _idHex[candidate] == key.Hex)
+            {
+                _idTable[i] = RemovedEntry;
+                slot = candidate;
+                return true;
+            }
+        }
+
+        slot = End;
+        return false;
+    }
+
+    // The slot's id must not be in the table yet.
+    private void AddPackedId(int slot)
+    {
+        if ((_idTableUsed + 1) * 2 > _idTable.Length)
+        {
+            RebuildIdTable(Math.Max(_idTable.Length, NextPowerOfTwo(_live * 4)));
+        }
+
+        var mask = _idTable.Length - 1;
+        var i = IdHash(new PackedChunkId(_idPrefix[slot], _idHex[slot])) & mask;
+        while (_idTable[i] >= 0)
+        {
+            i = (i + 1) & mask;
+        }
+
+        if (_idTable[i] == EmptyEntry)
+        {
+            _idTableUsed++;
+        }
+
+        _idTable[i] = slot;
+    }
+
+    // Re-inserts every live packed id, dropping removal markers; slots must be current.
+    private void RebuildIdTable(int capacity)
+    {
+        _idTable = NewIdTable(capacity);
+        _idTableUsed = 0;
+        for (var slot = 0; slot < _slots; slot++)
+        {
+            if (_documents[slot] != Dead && _idPrefix[slot] != IrregularId)
+            {
+                AddPackedId(slot);
+            }
+        }
+    }
+
+    private static int[] NewIdTable(int capacity)
+    {
+        var table = new int[capacity];
+        Array.Fill(table, EmptyEntry);
+        return table;
+    }
+
+    private static int NextPowerOfTwo(int value) => (int)Math.Min(1 << 30, System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Math.Max(value, 64)));
+
+    private static int IdHash(PackedChunkId key)
+    {
+        var mixed = ((ulong)key.Hex ^ (ulong)(key.Hex >> 64) ^ (ulong)key.Prefix) * 0x9E3779B97F4A7C15UL;
+        return (int)(mixed >> 33);
     }
 
     private void EnsureCapacity(int slots)

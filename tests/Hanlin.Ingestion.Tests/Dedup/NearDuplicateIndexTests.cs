@@ -160,4 +160,34 @@ public sealed class NearDuplicateIndexTests
         index.Add("d5-c99", "d5", (ulong)599 << 32);
         Assert.Equal(new NearDuplicateMatch("d5-c99", "d5", 0), index.FindNearest((ulong)599 << 32, 0));
     }
+
+    [Fact]
+    public void Storage_chunk_ids_stay_unique_through_growth_replacement_and_compaction()
+    {
+        var index = new NearDuplicateIndex();
+        var ids = Enumerable.Range(0, 12_000).Select(_ => HanlinId.New(HanlinId.ChunkPrefix)).ToArray();
+        for (var i = 0; i < ids.Length; i++)
+        {
+            index.Add(ids[i], $"doc{i / 1000}", (ulong)i << 24);
+        }
+
+        // The last document's chunks are re-added under another document with new hashes: replaced, not duplicated.
+        for (var i = 11_000; i < ids.Length; i++)
+        {
+            index.Add(ids[i], "moved", ((ulong)i << 24) | 1);
+        }
+
+        Assert.Equal(12_000, index.Count);
+        Assert.Equal(0, index.RemoveDocument("doc11"));
+        Assert.Equal(9_000, index.RemoveDocuments(Enumerable.Range(0, 9).Select(d => $"doc{d}")));
+
+        Assert.Equal(3_000, index.Count);
+        Assert.Equal(new NearDuplicateMatch(ids[9_500], "doc9", 0), index.FindNearest((ulong)9_500 << 24, 0));
+        Assert.Equal(new NearDuplicateMatch(ids[11_500], "moved", 0), index.FindNearest(((ulong)11_500 << 24) | 1, 0));
+        Assert.Null(index.FindNearest((ulong)500 << 24, 0));
+        index.Add(ids[9_500], "doc9", 42);
+        Assert.Equal(3_000, index.Count);
+        Assert.Equal(ids[9_500], index.FindNearest(42, 0)?.ChunkId);
+        Assert.Null(index.FindNearest((ulong)9_500 << 24, 0));
+    }
 }
