@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Text;
 using Hanlin.Core.Errors;
 using Microsoft.ML.Tokenizers;
 
@@ -9,11 +11,34 @@ namespace Hanlin.Ingestion.Chunking;
 /// is expensive (100k merges), so create one instance per process (or use <see cref="Default"/>);
 /// every member is safe to call from several threads at once.
 /// </summary>
+/// <remarks>
+/// Counts equal the library's <c>TiktokenTokenizer.CountTokens</c> exactly but are
+/// several times faster on natural text: <see cref="Cl100kPreTokenizer"/> splits the text as the library's
+/// regex would, and a bounded cache maps each short piece (" the", "，", "123") to its token count, so only
+/// pieces not seen recently are byte-pair encoded (<see cref="Cl100kBytePairCounter"/>, on the library's
+/// vocabulary). cl100k encodes pieces independently, so the sum of the pieces' counts is the text's count.
+/// </remarks>
 public sealed class TokenCounter
 {
     private static readonly Lazy<TokenCounter> DefaultInstance = new(() => new TokenCounter(), LazyThreadSafetyMode.ExecutionAndPublication);
 
+    // Longer pieces rarely repeat (identifiers, long words) and are counted uncached.
+    private const int MaxCachedPieceLength = 24;
+
+    // A CJK piece is a whole run of ideographs up to the next punctuation, almost never seen twice; caching
+    // such pieces would only evict the short words that do repeat.
+    private const int MaxCachedNonAsciiPieceLength = 4;
+
+    // ~64k short strings: a few MB. Emptied when full; natural text re-warms it within a few KB.
+    private const int MaxCacheEntries = 1 << 16;
+
+    // Text containing this may contain a special token ("<|endoftext|>") that the library counts as one token.
+    private const string SpecialTokenOpening = "<|";
+
     private readonly TiktokenTokenizer _tokenizer;
+    private readonly Cl100kBytePairCounter _bytePairs;
+    private readonly ConcurrentDictionary<string, int> _pieceCounts = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _pieceLookup;
 
     /// <summary>Loads the embedded cl100k_base vocabulary.</summary>
     public TokenCounter()
@@ -21,18 +46,43 @@ public sealed class TokenCounter
         try
         {
             _tokenizer = TiktokenTokenizer.CreateForEncoding("cl100k_base");
+            _bytePairs = Cl100kBytePairCounter.FromEmbeddedVocabulary();
         }
-        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or IOException or NotSupportedException)
+        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or IOException or NotSupportedException or InvalidDataException or FormatException or BadImageFormatException)
         {
             throw new HanlinException(ErrorCodes.Internal, "The cl100k_base tokenizer data could not be loaded from the Microsoft.ML.Tokenizers.Data.Cl100kBase package.", ex);
         }
+
+        _pieceLookup = _pieceCounts.GetAlternateLookup<ReadOnlySpan<char>>();
     }
 
     /// <summary>The process-wide instance, created on first use.</summary>
     public static TokenCounter Default => DefaultInstance.Value;
 
     /// <summary>Number of cl100k_base tokens in <paramref name="text"/>.</summary>
-    public int Count(ReadOnlySpan<char> text) => text.IsEmpty ? 0 : _tokenizer.CountTokens(text);
+    public int Count(ReadOnlySpan<char> text)
+    {
+        if (text.IsEmpty)
+        {
+            return 0;
+        }
+
+        if (text.Contains(SpecialTokenOpening, StringComparison.Ordinal))
+        {
+            return _tokenizer.CountTokens(text);
+        }
+
+        var count = 0;
+        var start = 0;
+        while (start < text.Length)
+        {
+            var end = Cl100kPreTokenizer.PieceEnd(text, start);
+            count += CountPiece(text[start..end]);
+            start = end;
+        }
+
+        return count;
+    }
 
     /// <summary>Number of cl100k_base tokens in <paramref name="text"/>.</summary>
     public int Count(string text)
@@ -64,5 +114,51 @@ public sealed class TokenCounter
         }
 
         return length;
+    }
+
+    private int CountPiece(ReadOnlySpan<char> piece)
+    {
+        if (HasLoneSurrogate(piece))
+        {
+            // The library's UTF-8 conversion of a lone surrogate differs from Encoding.UTF8's; let it count.
+            return _tokenizer.CountTokens(piece, considerPreTokenization: false, considerNormalization: false);
+        }
+
+        if (piece.Length > MaxCachedPieceLength || (piece.Length > MaxCachedNonAsciiPieceLength && !Ascii.IsValid(piece)))
+        {
+            return _bytePairs.Count(piece);
+        }
+
+        if (_pieceLookup.TryGetValue(piece, out var cached))
+        {
+            return cached;
+        }
+
+        var count = _bytePairs.Count(piece);
+        if (_pieceCounts.Count >= MaxCacheEntries)
+        {
+            _pieceCounts.Clear();
+        }
+
+        _pieceLookup.TryAdd(piece, count);
+        return count;
+    }
+
+    private static bool HasLoneSurrogate(ReadOnlySpan<char> piece)
+    {
+        var i = piece.IndexOfAnyInRange('\uD800', '\uDFFF');
+        while (i >= 0 && i < piece.Length)
+        {
+            if (!char.IsHighSurrogate(piece[i]) || i + 1 == piece.Length || !char.IsLowSurrogate(piece[i + 1]))
+            {
+                return true;
+            }
+
+            i += 2;
+            var next = piece[i..].IndexOfAnyInRange('\uD800', '\uDFFF');
+            i = next < 0 ? -1 : i + next;
+        }
+
+        return false;
     }
 }

@@ -1,3 +1,4 @@
+using Hanlin.Core.Identity;
 using Hanlin.Ingestion.Dedup;
 
 namespace Hanlin.Ingestion.Tests.Dedup;
@@ -112,5 +113,81 @@ public sealed class NearDuplicateIndexTests
             Assert.Equal($"c{expected.Index}", match.ChunkId);
             Assert.Equal(expected.Distance, match.Distance);
         }
+    }
+
+    [Fact]
+    public void Storage_chunk_ids_are_returned_exactly_as_they_were_added()
+    {
+        var index = new NearDuplicateIndex();
+        var ids = Enumerable.Range(0, 50).Select(_ => HanlinId.New(HanlinId.ChunkPrefix)).ToArray();
+        for (var i = 0; i < ids.Length; i++)
+        {
+            index.Add(ids[i], "doc_" + (i % 3), (ulong)i << 20);
+        }
+
+        index.Add("chk_" + new string('F', 32), "upper-case hex is not the storage form", 1UL << 60);
+
+        for (var i = 0; i < ids.Length; i++)
+        {
+            Assert.Equal(new NearDuplicateMatch(ids[i], "doc_" + (i % 3), 0), index.FindNearest((ulong)i << 20, 0));
+        }
+
+        Assert.Equal("chk_" + new string('F', 32), index.FindNearest(1UL << 60, 0)?.ChunkId);
+    }
+
+    [Fact]
+    public void After_most_documents_are_removed_the_rest_are_found_as_before_with_ties_to_the_earliest_added()
+    {
+        var index = new NearDuplicateIndex();
+        const ulong shared = 0xABCD_0000_1234_0000UL;
+        for (var d = 0; d < 100; d++)
+        {
+            for (var c = 0; c < 100; c++)
+            {
+                // Every chunk is at distance 1 from `shared` except the last of each document.
+                var hash = c < 99 ? shared ^ (1UL << (c % 64)) : (ulong)((d * 100) + c) << 32;
+                index.Add($"d{d}-c{c}", $"d{d}", hash);
+            }
+        }
+
+        Assert.Equal(9_000, index.RemoveDocuments(Enumerable.Range(0, 90).Select(d => $"d{d}")));
+
+        Assert.Equal(1_000, index.Count);
+        Assert.Equal(new NearDuplicateMatch("d90-c0", "d90", 1), index.FindNearest(shared, 3));
+        Assert.Equal(new NearDuplicateMatch("d91-c0", "d91", 1), index.FindNearest(shared, 3, excludeDocumentId: "d90"));
+        Assert.Equal("d95-c99", index.FindNearest((ulong)9599 << 32, 0)?.ChunkId);
+        Assert.Null(index.FindNearest((ulong)599 << 32, 0));
+        index.Add("d5-c99", "d5", (ulong)599 << 32);
+        Assert.Equal(new NearDuplicateMatch("d5-c99", "d5", 0), index.FindNearest((ulong)599 << 32, 0));
+    }
+
+    [Fact]
+    public void Storage_chunk_ids_stay_unique_through_growth_replacement_and_compaction()
+    {
+        var index = new NearDuplicateIndex();
+        var ids = Enumerable.Range(0, 12_000).Select(_ => HanlinId.New(HanlinId.ChunkPrefix)).ToArray();
+        for (var i = 0; i < ids.Length; i++)
+        {
+            index.Add(ids[i], $"doc{i / 1000}", (ulong)i << 24);
+        }
+
+        // The last document's chunks are re-added under another document with new hashes: replaced, not duplicated.
+        for (var i = 11_000; i < ids.Length; i++)
+        {
+            index.Add(ids[i], "moved", ((ulong)i << 24) | 1);
+        }
+
+        Assert.Equal(12_000, index.Count);
+        Assert.Equal(0, index.RemoveDocument("doc11"));
+        Assert.Equal(9_000, index.RemoveDocuments(Enumerable.Range(0, 9).Select(d => $"doc{d}")));
+
+        Assert.Equal(3_000, index.Count);
+        Assert.Equal(new NearDuplicateMatch(ids[9_500], "doc9", 0), index.FindNearest((ulong)9_500 << 24, 0));
+        Assert.Equal(new NearDuplicateMatch(ids[11_500], "moved", 0), index.FindNearest(((ulong)11_500 << 24) | 1, 0));
+        Assert.Null(index.FindNearest((ulong)500 << 24, 0));
+        index.Add(ids[9_500], "doc9", 42);
+        Assert.Equal(3_000, index.Count);
+        Assert.Equal(ids[9_500], index.FindNearest(42, 0)?.ChunkId);
+        Assert.Null(index.FindNearest((ulong)9_500 << 24, 0));
     }
 }

@@ -1,0 +1,239 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Globalization;
+using System.IO.Compression;
+using System.Reflection;
+using System.Text;
+
+namespace Hanlin.Ingestion.Chunking;
+
+/// <summary>
+/// Counts the cl100k_base tokens of one pre-tokenised piece with tiktoken's byte-pair merge: start from
+/// single bytes and repeatedly merge the adjacent pair whose concatenation has the lowest rank (the
+/// leftmost on ties) until no adjacent pair is a token. Read-only after construction; thread-safe.
+/// </summary>
+/// <remarks>
+/// Hand-written rather than calling the library per piece: the library's encoder allocates per call and
+/// serialises every call on a lock around its cache, which under parallel chunking made it the largest
+/// single cost of ingesting CJK text (a CJK run up to the next punctuation is one piece and rarely
+/// repeats, so it is never served from a cache). Ranks are looked up by packing the candidate's bytes into
+/// an integer key, one table per length; the few tokens longer than 16 bytes are keyed by their bytes as
+/// Latin-1 text. The ranks are read from the same embedded cl100k_base file the library loads (the
+/// library keeps its own table internal).
+/// </remarks>
+internal sealed class Cl100kBytePairCounter
+{
+    private const int NoRank = int.MaxValue;
+    private const int MaxPackedLength = 16;
+
+    // Pieces longer than this are encoded from a pooled buffer instead of the stack.
+    private const int MaxStackBytes = 1024;
+
+    // [length]: packed bytes → rank, for tokens of 1 to 8 bytes and of 9 to 16 bytes.
+    private readonly PackedRankTable[] _short = new PackedRankTable[9];
+    private readonly Dictionary<UInt128, int>[] _medium = new Dictionary<UInt128, int>[MaxPackedLength + 1];
+    private readonly Dictionary<string, int> _long = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _longLookup;
+
+    private Cl100kBytePairCounter(IEnumerable<(byte[] Bytes, int Rank)> ranks)
+    {
+        var shortRanks = new List<KeyValuePair<ulong, int>>[9];
+        for (var length = 1; length <= 8; length++)
+        {
+            shortRanks[length] = [];
+        }
+
+        for (var length = 9; length <= MaxPackedLength; length++)
+        {
+            _medium[length] = [];
+        }
+
+        foreach (var (bytes, rank) in ranks)
+        {
+            if (bytes.Length is >= 1 and <= 8)
+            {
+                shortRanks[bytes.Length].Add(new(PackShort(bytes), rank));
+            }
+            else if (bytes.Length is > 8 and <= MaxPackedLength)
+            {
+                _medium[bytes.Length][PackMedium(bytes)] = rank;
+            }
+            else if (bytes.Length > MaxPackedLength)
+            {
+                _long[Encoding.Latin1.GetString(bytes)] = rank;
+            }
+        }
+
+        for (var length = 1; length <= 8; length++)
+        {
+            _short[length] = new PackedRankTable(shortRanks[length]);
+        }
+
+        _longLookup = _long.GetAlternateLookup<ReadOnlySpan<char>>();
+    }
+
+    /// <summary>Reads the ranks from the Microsoft.ML.Tokenizers.Data.Cl100kBase assembly.</summary>
+    /// <exception cref="InvalidDataException">The embedded file is missing or malformed.</exception>
+    public static Cl100kBytePairCounter FromEmbeddedVocabulary()
+    {
+        var assembly = Assembly.Load("Microsoft.ML.Tokenizers.Data.Cl100kBase");
+        using var resource = assembly.GetManifestResourceStream("cl100k_base.tiktoken.deflate")
+            ?? throw new InvalidDataException("The cl100k_base.tiktoken.deflate resource is missing.");
+        using var inflated = new DeflateStream(resource, CompressionMode.Decompress);
+        using var reader = new StreamReader(inflated, Encoding.UTF8);
+        var ranks = new List<(byte[] Bytes, int Rank)>(100_256);
+        // The package's format: an optional "Capacity: N" line, then one token per line as "<base64>" (its
+        // rank is its line number from 0) or "<base64> <rank>".
+        var next = 0;
+        while (reader.ReadLine() is { } line)
+        {
+            if (line.Length == 0 || line.StartsWith("Capacity:", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            var space = line.IndexOf(' ', StringComparison.Ordinal);
+            var rank = next;
+            if (space >= 0 && !int.TryParse(line.AsSpan(space + 1), NumberStyles.None, CultureInfo.InvariantCulture, out rank))
+            {
+                throw new InvalidDataException("A line of the cl100k_base vocabulary is not '<base64>' or '<base64> <rank>'.");
+            }
+
+            ranks.Add((Convert.FromBase64String(space >= 0 ? line[..space] : line), rank));
+            next = rank + 1;
+        }
+
+        return new Cl100kBytePairCounter(ranks);
+    }
+
+    public int Count(ReadOnlySpan<char> piece)
+    {
+        var byteCount = Encoding.UTF8.GetByteCount(piece);
+        byte[]? rented = null;
+        var bytes = byteCount <= MaxStackBytes ? stackalloc byte[byteCount] : (rented = ArrayPool<byte>.Shared.Rent(byteCount)).AsSpan(0, byteCount);
+        try
+        {
+            Encoding.UTF8.GetBytes(piece, bytes);
+            return CountBytes(bytes);
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
+    }
+
+    private int CountBytes(ReadOnlySpan<byte> piece)
+    {
+        if (piece.Length <= 1 || Rank(piece) != NoRank)
+        {
+            return piece.Length == 0 ? 0 : 1;
+        }
+
+        // parts[k] = (start of part k, rank of merging parts k and k+1); two sentinels at the end.
+        var partCount = piece.Length + 1;
+        int[]? rentedStarts = null;
+        int[]? rentedRanks = null;
+        var starts = partCount <= 256 ? stackalloc int[partCount] : (rentedStarts = ArrayPool<int>.Shared.Rent(partCount)).AsSpan(0, partCount);
+        var ranks = partCount <= 256 ? stackalloc int[partCount] : (rentedRanks = ArrayPool<int>.Shared.Rent(partCount)).AsSpan(0, partCount);
+        try
+        {
+            for (var i = 0; i < piece.Length - 1; i++)
+            {
+                starts[i] = i;
+                ranks[i] = Rank(piece.Slice(i, 2));
+            }
+
+            starts[piece.Length - 1] = piece.Length - 1;
+            ranks[piece.Length - 1] = NoRank;
+            starts[piece.Length] = piece.Length;
+            ranks[piece.Length] = NoRank;
+
+            while (true)
+            {
+                var min = NoRank;
+                var at = -1;
+                for (var k = 0; k < partCount - 1; k++)
+                {
+                    if (ranks[k] < min)
+                    {
+                        min = ranks[k];
+                        at = k;
+                    }
+                }
+
+                if (at < 0)
+                {
+                    return partCount - 1;
+                }
+
+                // Merge part `at` with part `at + 1`: the ranks of the new neighbours span up to part at + 3.
+                if (at > 0)
+                {
+                    ranks[at - 1] = RankOfParts(piece, starts, partCount, at - 1);
+                }
+
+                ranks[at] = RankOfParts(piece, starts, partCount, at);
+                starts[(at + 2)..partCount].CopyTo(starts[(at + 1)..]);
+                ranks[(at + 2)..partCount].CopyTo(ranks[(at + 1)..]);
+                partCount--;
+            }
+        }
+        finally
+        {
+            if (rentedStarts is not null)
+            {
+                ArrayPool<int>.Shared.Return(rentedStarts);
+                ArrayPool<int>.Shared.Return(rentedRanks!);
+            }
+        }
+    }
+
+    private int RankOfParts(ReadOnlySpan<byte> piece, ReadOnlySpan<int> starts, int partCount, int k) =>
+        k + 3 < partCount ? Rank(piece[starts[k]..starts[k + 3]]) : NoRank;
+
+    private int Rank(ReadOnlySpan<byte> bytes)
+    {
+        int rank;
+        if (bytes.Length <= 8)
+        {
+            rank = _short[bytes.Length].Find(PackShort(bytes));
+            return rank == PackedRankTable.Missing ? NoRank : rank;
+        }
+
+        if (bytes.Length <= MaxPackedLength)
+        {
+            return _medium[bytes.Length].TryGetValue(PackMedium(bytes), out rank) ? rank : NoRank;
+        }
+
+        var latin1 = bytes.Length <= MaxStackBytes ? stackalloc char[bytes.Length] : new char[bytes.Length];
+        Encoding.Latin1.GetChars(bytes, latin1);
+        return _longLookup.TryGetValue(latin1, out rank) ? rank : NoRank;
+    }
+
+    private static ulong PackShort(ReadOnlySpan<byte> bytes)
+    {
+        if (bytes.Length == 8)
+        {
+            return BinaryPrimitives.ReadUInt64LittleEndian(bytes);
+        }
+
+        var packed = 0UL;
+        for (var i = bytes.Length - 1; i >= 0; i--)
+        {
+            packed = (packed << 8) | bytes[i];
+        }
+
+        return packed;
+    }
+
+    private static UInt128 PackMedium(ReadOnlySpan<byte> bytes)
+    {
+        Span<byte> padded = stackalloc byte[16];
+        padded.Clear();
+        bytes.CopyTo(padded);
+        return BinaryPrimitives.ReadUInt128LittleEndian(padded);
+    }
+}
