@@ -78,6 +78,7 @@ public static class RetrievalBenchmark
             }
 
             index.Commit();
+            index.WaitForMerges();
             var indexSeconds = clock.Elapsed.TotalSeconds;
             progress?.Report($"bm25: indexed {options.ChunkCount} chunks in {indexSeconds:F1} s");
 

@@ -127,6 +127,17 @@ public sealed class LuceneBm25Index : IDisposable
         Write(() => _writer.DeleteDocuments([.. chunkIds.Select(id => new Term(IdField, id))]));
     }
 
+    /// <summary>
+    /// Blocks until background segment merges triggered by earlier writes have finished, so a bulk load is
+    /// followed by steady-state search (merges compete with queries for the same cores).
+    /// </summary>
+    public void WaitForMerges()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        _writer.WaitForMerges();
+        _searchers.MaybeRefreshBlocking();
+    }
+
     /// <summary>Removes everything (before a rebuild from storage).</summary>
     public void Clear() => Write(_writer.DeleteAll);
 
