@@ -54,6 +54,7 @@ public static class HanlinServer
             kestrel.Listen(ParseHost(settings.Host), settings.Port);
         });
         builder.Services.AddHanlinServer(builder.Configuration, settings.DataDirectory);
+        builder.Services.AddSingleton(new StartupHook(settings.BeforeReady));
         configureServices?.Invoke(builder.Services, builder.Configuration);
 
         var app = builder.Build();

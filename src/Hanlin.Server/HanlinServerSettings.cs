@@ -14,4 +14,10 @@ public sealed record HanlinServerSettings
 
     /// <summary>Extra configuration (e.g. <c>Server:MaxUploadBytes</c>), applied over <c>HANLIN_</c> environment variables.</summary>
     public IReadOnlyDictionary<string, string?> Configuration { get; init; } = new Dictionary<string, string?>();
+
+    /// <summary>
+    /// Work to finish after the store is open and the indexes are repaired but before <c>/readyz</c> turns 200 and
+    /// API calls are let through (for instance ingesting the demo corpus on first start); null for none.
+    /// </summary>
+    public Func<IServiceProvider, CancellationToken, Task>? BeforeReady { get; init; }
 }

@@ -31,18 +31,17 @@ internal static class ServeCommand
                 throw new Core.Errors.HanlinException(Core.Errors.ErrorCodes.InvalidArgument, $"--port must be between 0 and 65535, not {p}.");
             }
 
-            var app = HanlinServer.Create(new HanlinServerSettings { Host = parseResult.GetValue(host)!, Port = p, DataDirectory = context.DataDirectory });
+            // The demo corpus is ingested before the server reports ready, so the first question already finds it.
+            Func<IServiceProvider, CancellationToken, Task>? beforeReady = parseResult.GetValue(demo)
+                ? (services, token) => EnsureDemoAsync(console, services, token)
+                : null;
+            var app = HanlinServer.Create(new HanlinServerSettings { Host = parseResult.GetValue(host)!, Port = p, DataDirectory = context.DataDirectory, BeforeReady = beforeReady });
             await using (app.ConfigureAwait(false))
             {
                 await app.StartAsync(cancellationToken).ConfigureAwait(false);
                 await app.WaitUntilReadyAsync(cancellationToken).ConfigureAwait(false);
                 var coldStart = DateTime.Now - Process.GetCurrentProcess().StartTime;
                 var address = app.GetAddress();
-                if (parseResult.GetValue(demo))
-                {
-                    await EnsureDemoAsync(console, app.Services, cancellationToken).ConfigureAwait(false);
-                }
-
                 if (context.Json)
                 {
                     Output.JsonOutput.Write(console, new { url = address, ready_ms = (long)coldStart.TotalMilliseconds });

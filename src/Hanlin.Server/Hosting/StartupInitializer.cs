@@ -18,10 +18,12 @@ internal sealed partial class StartupInitializer : BackgroundService
     private readonly LuceneChunkIndex _index;
     private readonly IChunkIndex _chunkIndex;
     private readonly ServerReadiness _readiness;
+    private readonly IServiceProvider _services;
     private readonly ILogger<StartupInitializer> _logger;
 
-    public StartupInitializer(IKnowledgeStore store, LuceneChunkIndex index, IChunkIndex chunkIndex, ServerReadiness readiness, ILogger<StartupInitializer> logger)
+    public StartupInitializer(IKnowledgeStore store, LuceneChunkIndex index, IChunkIndex chunkIndex, ServerReadiness readiness, IServiceProvider services, ILogger<StartupInitializer> logger)
     {
+        _services = services;
         _store = store;
         _index = index;
         _chunkIndex = chunkIndex;
@@ -40,6 +42,11 @@ internal sealed partial class StartupInitializer : BackgroundService
             {
                 var embedded = await vectors.EmbedMissingAsync(_store, stoppingToken).ConfigureAwait(false);
                 LogEmbedded(embedded);
+            }
+
+            if (_services.GetService(typeof(StartupHook)) is StartupHook { BeforeReady: { } beforeReady })
+            {
+                await beforeReady(_services, stoppingToken).ConfigureAwait(false);
             }
 
             _readiness.MarkReady();
