@@ -56,6 +56,12 @@ public interface IKnowledgeStore : IAsyncDisposable
 
     Task<Chunk?> GetChunkAsync(string chunkId, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// The chunks with these ids and their documents in one round trip (what a search hydrates its hits with), in
+    /// the order of <paramref name="chunkIds"/>; ids storage no longer has are left out.
+    /// </summary>
+    Task<IReadOnlyList<(Chunk Chunk, Document Document)>> GetChunksWithDocumentsAsync(IReadOnlyList<string> chunkIds, CancellationToken cancellationToken = default);
+
     /// <summary>Fingerprints of all current chunks of a collection, optionally without one document's.</summary>
     Task<IReadOnlyList<ChunkFingerprint>> ListFingerprintsAsync(string collectionId, CancellationToken cancellationToken = default);
 

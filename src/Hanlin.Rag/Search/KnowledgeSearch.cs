@@ -1,4 +1,3 @@
-using Hanlin.Core.Documents;
 using Hanlin.Core.Errors;
 using Hanlin.Core.Storage;
 using Hanlin.Retrieval;
@@ -52,25 +51,14 @@ public sealed class KnowledgeSearch : IKnowledgeSearch
             new HybridQuery(request.Query) { Filter = request.Filter, TopK = request.TopK, Mode = request.Mode, Diversify = request.Diversify },
             cancellationToken).ConfigureAwait(false);
 
+        var stored = await _store.GetChunksWithDocumentsAsync([.. result.Hits.Select(h => h.ChunkId)], cancellationToken).ConfigureAwait(false);
+        var byId = stored.ToDictionary(s => s.Chunk.Id, StringComparer.Ordinal);
         var hits = new List<KnowledgeSearchHit>(result.Hits.Count);
-        var documents = new Dictionary<string, Document?>(StringComparer.Ordinal);
         foreach (var hit in result.Hits)
         {
-            var chunk = await _store.GetChunkAsync(hit.ChunkId, cancellationToken).ConfigureAwait(false);
-            if (chunk is null)
+            if (byId.TryGetValue(hit.ChunkId, out var found))
             {
-                continue;
-            }
-
-            if (!documents.TryGetValue(chunk.DocumentId, out var document))
-            {
-                document = await _store.GetDocumentAsync(chunk.DocumentId, cancellationToken).ConfigureAwait(false);
-                documents[chunk.DocumentId] = document;
-            }
-
-            if (document is not null)
-            {
-                hits.Add(new KnowledgeSearchHit(hits.Count + 1, hit.Score, chunk, document, hit.Explanation));
+                hits.Add(new KnowledgeSearchHit(hits.Count + 1, hit.Score, found.Chunk, found.Document, hit.Explanation));
             }
         }
 

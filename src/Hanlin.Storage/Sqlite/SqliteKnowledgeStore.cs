@@ -386,6 +386,58 @@ public sealed class SqliteKnowledgeStore : IKnowledgeStore
     }
 
     /// <inheritdoc />
+    public Task<IReadOnlyList<(Chunk Chunk, Document Document)>> GetChunksWithDocumentsAsync(IReadOnlyList<string> chunkIds, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(chunkIds);
+        if (chunkIds.Count == 0)
+        {
+            return Task.FromResult<IReadOnlyList<(Chunk, Document)>>([]);
+        }
+
+        return ReadAsync<IReadOnlyList<(Chunk, Document)>>(async (connection, ct) =>
+        {
+            // One connection, two IN queries: a search's 10-100 hits would otherwise cost a connection and two
+            // statements each.
+            var ids = chunkIds.Distinct(StringComparer.Ordinal).ToList();
+            using var chunkQuery = Command(connection, $"SELECT {SqliteRows.ChunkColumns} FROM chunks k WHERE k.id IN ({Placeholders("$c", ids.Count)})");
+            for (var i = 0; i < ids.Count; i++)
+            {
+                chunkQuery.Parameters.AddWithValue($"$c{i}", ids[i]);
+            }
+
+            var chunks = (await ReadListAsync(chunkQuery, SqliteRows.ReadChunk, ct).ConfigureAwait(false)).ToDictionary(c => c.Id, StringComparer.Ordinal);
+            var documentIds = chunks.Values.Select(c => c.DocumentId).Distinct(StringComparer.Ordinal).ToList();
+            var documents = new Dictionary<string, Document>(StringComparer.Ordinal);
+            if (documentIds.Count > 0)
+            {
+                using var documentQuery = Command(connection, $"SELECT {SqliteRows.DocumentColumns} FROM documents d WHERE d.id IN ({Placeholders("$d", documentIds.Count)})");
+                for (var i = 0; i < documentIds.Count; i++)
+                {
+                    documentQuery.Parameters.AddWithValue($"$d{i}", documentIds[i]);
+                }
+
+                foreach (var document in await ReadListAsync(documentQuery, SqliteRows.ReadDocument, ct).ConfigureAwait(false))
+                {
+                    documents[document.Id] = document;
+                }
+            }
+
+            var result = new List<(Chunk, Document)>(chunkIds.Count);
+            foreach (var id in chunkIds)
+            {
+                if (chunks.TryGetValue(id, out var chunk) && documents.TryGetValue(chunk.DocumentId, out var document))
+                {
+                    result.Add((chunk, document));
+                }
+            }
+
+            return result;
+        }, cancellationToken);
+
+        static string Placeholders(string prefix, int count) => string.Join(", ", Enumerable.Range(0, count).Select(i => $"{prefix}{i}"));
+    }
+
+    /// <inheritdoc />
     public Task<Chunk?> GetChunkAsync(string chunkId, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(chunkId);

@@ -9,6 +9,23 @@ public sealed class DocumentStoreTests
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
+    public async Task Chunks_with_their_documents_come_back_in_the_order_asked_and_unknown_ids_are_left_out()
+    {
+        await using var sandbox = await CreateAsync();
+        var collection = await sandbox.CollectionAsync();
+        var (first, _) = await sandbox.Store.SaveVersionAsync(Version(collection.Id, "a.txt", "a", Chunks(2, "a")), Ct);
+        var (second, _) = await sandbox.Store.SaveVersionAsync(Version(collection.Id, "b.txt", "b", Chunks(1, "b")), Ct);
+        var a = await sandbox.Store.GetChunksAsync(first.Id, Ct);
+        var b = await sandbox.Store.GetChunksAsync(second.Id, Ct);
+
+        var found = await sandbox.Store.GetChunksWithDocumentsAsync([b[0].Id, "chk_missing", a[1].Id, a[0].Id], Ct);
+
+        Assert.Equal([b[0].Id, a[1].Id, a[0].Id], found.Select(f => f.Chunk.Id));
+        Assert.Equal(["b.txt", "a.txt", "a.txt"], found.Select(f => f.Document.SourceName));
+        Assert.Empty(await sandbox.Store.GetChunksWithDocumentsAsync([], Ct));
+    }
+
+    [Fact]
     public async Task A_first_save_creates_version_one_with_its_chunks_and_provenance()
     {
         await using var sandbox = await CreateAsync();
