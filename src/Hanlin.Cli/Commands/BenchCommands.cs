@@ -20,12 +20,12 @@ internal static class BenchCommands
 
     private static Command GenerateCommand(IAnsiConsole console)
     {
-        var model = new Option<string?>("--model") { Description = "A llama2.c checkpoint to measure; by default a random-weight model of the reference shape (Qwen2.5-0.5B-like, 896 hidden, 24 layers) built in memory." };
+        var model = new Option<string?>("--model") { Description = "A Hugging Face directory, GGUF file or llama2.c checkpoint to measure; by default a random-weight model of the reference shape (Qwen2.5-0.5B-like, 896 hidden, 24 layers) built in memory." };
         var dtype = new Option<string>("--dtype") { Description = "fp32 or bf16.", DefaultValueFactory = _ => "fp32" };
         var prompt = new Option<int>("--prompt-tokens") { Description = "Prompt length processed in one forward.", DefaultValueFactory = _ => 512 };
         var decode = new Option<int>("--decode-tokens") { Description = "Tokens decoded one at a time.", DefaultValueFactory = _ => 128 };
         var command = new Command("generate", "Measure prompt and decode tokens/s, time to first token and peak memory, with the machine's matrix-vector bandwidth and matrix-matrix peak.") { model, dtype, prompt, decode };
-        command.SetAction((parseResult, cancellationToken) =>
+        command.SetAction(async (parseResult, cancellationToken) =>
         {
             var context = CliContext.From(parseResult, console);
             var scalar = parseResult.GetValue(dtype) switch
@@ -43,12 +43,16 @@ internal static class BenchCommands
 
             using var llama = path is null
                 ? Hanlin.Models.Llama.LlamaModel.CreateRandom(Hanlin.Models.Benchmarks.GenerationBenchmark.ReferenceShape, seed: 1)
-                : Hanlin.Models.Llama.LlamaModel.LoadLlama2c(path);
+                : Directory.Exists(path)
+                    ? await Hanlin.Models.Llama.LlamaModel.LoadHuggingFaceAsync(path, cancellationToken: cancellationToken).ConfigureAwait(false)
+                    : path.EndsWith(".gguf", StringComparison.OrdinalIgnoreCase)
+                        ? await Hanlin.Models.Llama.LlamaModel.LoadGgufAsync(path, cancellationToken: cancellationToken).ConfigureAwait(false)
+                        : Hanlin.Models.Llama.LlamaModel.LoadLlama2c(path);
             llama.ConvertTo(scalar);
             var probe = Hanlin.Models.Benchmarks.HardwareProbe.Run(scalar);
             var result = Hanlin.Models.Benchmarks.GenerationBenchmark.Run(llama, parseResult.GetValue(prompt), parseResult.GetValue(decode), cancellationToken);
             JsonOutput.Write(console, new { generation = result, dtype = parseResult.GetValue(dtype), weight_bytes = llama.ParameterCount * (scalar == TorchSharp.torch.ScalarType.Float32 ? 4 : 2), hardware = probe });
-            return Task.FromResult(ExitCodes.Success);
+            return ExitCodes.Success;
         });
         return command;
     }

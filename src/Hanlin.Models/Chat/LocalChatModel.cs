@@ -1,5 +1,6 @@
 using Hanlin.Core.Errors;
 using Hanlin.Models.Generation;
+using Hanlin.Models.Gguf;
 using Hanlin.Models.HuggingFace;
 using Hanlin.Models.Llama;
 using Hanlin.Models.Templates;
@@ -63,7 +64,8 @@ public sealed class LocalChatModel : IDisposable
     /// <summary>
     /// Loads a chat model from <paramref name="path"/>: a Hugging Face model directory (config.json, safetensors,
     /// tokenizer.json, tokenizer_config.json with its chat template, generation_config.json) or a llama2.c
-    /// checkpoint with its tokenizer at <paramref name="tokenizerPath"/> (default: tokenizer.bin beside it).
+    /// checkpoint with its tokenizer at <paramref name="tokenizerPath"/> (default: tokenizer.bin beside it), or a GGUF
+    /// file (weights, tokenizer and chat template from its metadata).
     /// </summary>
     /// <exception cref="HanlinException">Missing files, an unsupported architecture or format, a mismatched tokenizer.</exception>
     public static async Task<LocalChatModel> LoadAsync(
@@ -104,7 +106,38 @@ public sealed class LocalChatModel : IDisposable
 
         if (IsGguf(path))
         {
-            throw new HanlinException(ErrorCodes.UnsupportedModel, $"'{path}' is a GGUF file; Hanlin reads GGUF tokenizers and tensors but cannot yet run GGUF model weights. Use the Hugging Face directory of the model.");
+            var tokenizer = TokenizerLoader.Load(tokenizerPath ?? path);
+            ChatTemplate? template = null;
+            var special = new Dictionary<string, object?>(StringComparer.Ordinal);
+            using (var gguf = GgufFile.Open(path))
+            {
+                if (gguf.GetString("tokenizer.chat_template") is { Length: > 0 } source)
+                {
+                    template = ChatTemplate.Parse(source);
+                }
+            }
+
+            if (tokenizer.BosTokenId is { } bos && tokenizer.IdToToken(bos) is { } bosText)
+            {
+                special["bos_token"] = bosText;
+            }
+
+            if (tokenizer.EosTokenId is { } eos && tokenizer.IdToToken(eos) is { } eosText)
+            {
+                special["eos_token"] = eosText;
+            }
+
+            var model = await LlamaModel.LoadGgufAsync(path, progress, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                model.ConvertTo(dtype);
+                return new LocalChatModel(name, model, tokenizer, template, special, new GenerationOptions { StopTokenIds = tokenizer.StopTokenIds.ToHashSet() });
+            }
+            catch
+            {
+                model.Dispose();
+                throw;
+            }
         }
 
         var tokenizerFile = tokenizerPath ?? System.IO.Path.Combine(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!, "tokenizer.bin");

@@ -46,6 +46,17 @@ public sealed class LlamaModel : IDisposable
     }
 
     /// <summary>
+    /// Loads a GGUF model of architecture <c>llama</c> or <c>qwen2</c> (tensors in F32, F16, BF16, Q8_0, Q4_0, Q4_1,
+    /// Q5_0, Q5_1, Q4_K or Q6_K, dequantised once to fp32 on load), off the caller's thread.
+    /// </summary>
+    /// <exception cref="HanlinException">A missing or corrupt file, missing tensors or metadata, or an unsupported architecture.</exception>
+    public static Task<LlamaModel> LoadGgufAsync(string path, IProgress<float>? progress = null, CancellationToken cancellationToken = default)
+    {
+        TorchRuntime.EnsureLoaded();
+        return Task.Run(() => Gguf.GgufLlamaLoader.Load(path, progress, cancellationToken), cancellationToken);
+    }
+
+    /// <summary>
     /// Loads a llama2.c checkpoint off the caller's thread, reporting progress in [0, 1] and honouring
     /// cancellation between tensors (nothing is left allocated when cancelled).
     /// </summary>

@@ -115,13 +115,13 @@ public sealed class LocalChatClientTests
     }
 
     [Fact]
-    public async Task A_gguf_file_is_refused_as_a_model_with_a_clear_reason()
+    public async Task A_truncated_gguf_file_is_refused_as_corrupt()
     {
         using var directory = new TempDirectory();
         var path = Path.Combine(directory.Path, "model.gguf");
         await File.WriteAllBytesAsync(path, [.. "GGUF"u8, 3, 0, 0, 0], TestContext.Current.CancellationToken);
         var error = await Assert.ThrowsAsync<HanlinException>(() => LocalChatModel.LoadAsync("m", path, cancellationToken: TestContext.Current.CancellationToken));
-        Assert.Equal(ErrorCodes.UnsupportedModel, error.Code);
+        Assert.Equal(ErrorCodes.CorruptFile, error.Code);
     }
 
     private static LocalChatModel Load()

@@ -1,0 +1,110 @@
+using Hanlin.Core.Errors;
+using Hanlin.Models.Generation;
+using Hanlin.Models.Gguf;
+using Hanlin.Models.Llama;
+using Hanlin.Models.Tokenization;
+using static TorchSharp.torch;
+
+namespace Hanlin.Models.Tests.Gguf;
+
+public sealed class GgufModelTests : IDisposable
+{
+    private readonly TempDirectory _temp = new();
+
+    public void Dispose() => _temp.Dispose();
+
+    [Fact]
+    public async Task A_llama_gguf_written_from_stories260K_reproduces_its_reference_generations()
+    {
+        using var source = LlamaModel.LoadLlama2c(Stories260K.Checkpoint);
+        var path = WriteGguf(source, _temp.File("stories260K.gguf"));
+
+        using var model = await LlamaModel.LoadGgufAsync(path, cancellationToken: TestContext.Current.CancellationToken);
+
+        Assert.Equal(source.Config.Dim, model.Config.Dim);
+        Assert.Equal(source.ParameterCount, model.ParameterCount);
+        var tokenizer = Llama2cTokenizer.Load(Stories260K.Tokenizer, model.Config.VocabSize);
+        var generator = new TextGenerator(model);
+        foreach (var testCase in Stories260K.References().GetProperty("generation_cases").EnumerateArray())
+        {
+            var prompt = tokenizer.Encode(testCase.GetProperty("prompt").GetString()!);
+            var maxNewTokens = testCase.GetProperty("llama2c_steps").GetInt32() - prompt.Count + 1;
+            Assert.Equal(
+                Stories260K.Ints(testCase.GetProperty("generated_token_ids_after_prompt")),
+                generator.Generate(prompt, maxNewTokens, new HashSet<int> { tokenizer.BosId }));
+        }
+    }
+
+    [Fact]
+    public async Task A_gguf_missing_a_layer_tensor_names_it()
+    {
+        using var source = LlamaModel.LoadLlama2c(Stories260K.Checkpoint);
+        var path = WriteGguf(source, _temp.File("broken.gguf"), skip: "blk.1.ffn_up.weight");
+
+        var error = await Assert.ThrowsAsync<HanlinException>(() => LlamaModel.LoadGgufAsync(path, cancellationToken: TestContext.Current.CancellationToken));
+
+        Assert.Equal(ErrorCodes.CorruptFile, error.Code);
+        Assert.Contains("blk.1.ffn_up.weight", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_gguf_of_an_unsupported_architecture_is_refused()
+    {
+        var path = new GgufWriter().Add("general.architecture", GgufValueType.String, "mamba").WriteTo(_temp.File("mamba.gguf"));
+        var error = await Assert.ThrowsAsync<HanlinException>(() => LlamaModel.LoadGgufAsync(path, cancellationToken: TestContext.Current.CancellationToken));
+        Assert.Equal(ErrorCodes.UnsupportedModel, error.Code);
+    }
+
+    // llama.cpp's layout: ggml dimensions are the PyTorch shape reversed; llama-architecture q/k weights are stored
+    // for interleaved-pairs RoPE, which is the llama2.c layout of the source.
+    private static string WriteGguf(LlamaModel model, string path, string? skip = null)
+    {
+        var c = model.Config;
+        var w = model.Weights;
+        var writer = new GgufWriter()
+            .Add("general.architecture", GgufValueType.String, "llama")
+            .Add("llama.embedding_length", GgufValueType.UInt32, (uint)c.Dim)
+            .Add("llama.feed_forward_length", GgufValueType.UInt32, (uint)c.HiddenDim)
+            .Add("llama.block_count", GgufValueType.UInt32, (uint)c.Layers)
+            .Add("llama.attention.head_count", GgufValueType.UInt32, (uint)c.Heads)
+            .Add("llama.attention.head_count_kv", GgufValueType.UInt32, (uint)c.KvHeads)
+            .Add("llama.context_length", GgufValueType.UInt32, (uint)c.MaxSequenceLength)
+            .Add("llama.attention.layer_norm_rms_epsilon", GgufValueType.Float32, c.NormEpsilon)
+            .Add("llama.rope.freq_base", GgufValueType.Float32, c.RopeTheta);
+        void Add(string name, Tensor tensor)
+        {
+            if (name == skip)
+            {
+                return;
+            }
+
+            var values = tensor.contiguous().data<float>().ToArray();
+            var bytes = new byte[values.Length * sizeof(float)];
+            Buffer.BlockCopy(values, 0, bytes, 0, bytes.Length);
+            writer.AddTensor(name, [.. tensor.shape.Reverse()], GgufTensorType.F32, bytes);
+        }
+
+        Add("token_embd.weight", w.TokenEmbedding);
+        for (var i = 0; i < c.Layers; i++)
+        {
+            var l = w.Layers[i];
+            Add($"blk.{i}.attn_norm.weight", l.AttentionNorm);
+            Add($"blk.{i}.attn_q.weight", l.Wq);
+            Add($"blk.{i}.attn_k.weight", l.Wk);
+            Add($"blk.{i}.attn_v.weight", l.Wv);
+            Add($"blk.{i}.attn_output.weight", l.Wo);
+            Add($"blk.{i}.ffn_norm.weight", l.FfnNorm);
+            Add($"blk.{i}.ffn_gate.weight", l.W1);
+            Add($"blk.{i}.ffn_down.weight", l.W2);
+            Add($"blk.{i}.ffn_up.weight", l.W3);
+        }
+
+        Add("output_norm.weight", w.FinalNorm);
+        if (!ReferenceEquals(w.Classifier, w.TokenEmbedding))
+        {
+            Add("output.weight", w.Classifier);
+        }
+
+        return writer.WriteTo(path);
+    }
+}
