@@ -35,6 +35,84 @@ public sealed class TextGenerator
     }
 
     /// <summary>
+    /// Continues several prompts in one batch: prompts are left-padded to the longest, padding is masked out and
+    /// positions start at each prompt's first real token, so every row produces what it would alone while the
+    /// weights are read once per step for all of them. Each row ends at its own stop token (not returned) or after
+    /// <see cref="GenerationOptions.MaxNewTokens"/>; the batch ends when every row has. Each row samples with its own
+    /// seeded sampler (seed + row index).
+    /// </summary>
+    /// <exception cref="HanlinException">A prompt does not fit the context (<c>context_length_exceeded</c>) or holds an id outside the vocabulary.</exception>
+    public IReadOnlyList<IReadOnlyList<int>> GenerateBatch(IReadOnlyList<IReadOnlyList<int>> prompts, GenerationOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(prompts);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentOutOfRangeException.ThrowIfZero(prompts.Count);
+        foreach (var prompt in prompts)
+        {
+            _ = Run(prompt, options, cancellationToken); // validates length and ids; the steps are not run
+        }
+
+        var batch = prompts.Count;
+        var results = prompts.Select(_ => new List<int>()).ToArray();
+        if (options.MaxNewTokens == 0)
+        {
+            return results;
+        }
+
+        var longest = prompts.Max(p => p.Count);
+        var capacity = Math.Min(_model.Config.MaxSequenceLength, longest + options.MaxNewTokens - 1);
+        using var cache = _model.CreateCache(batch, Math.Max(capacity, longest));
+        var padding = prompts.Select(p => longest - p.Count).ToArray();
+        var samplers = Enumerable.Range(0, batch).Select(b => new TokenSampler(options with { Seed = options.Seed is { } seed ? unchecked(seed + b) : null })).ToArray();
+        for (var b = 0; b < batch; b++)
+        {
+            samplers[b].ObservePrompt(prompts[b]);
+        }
+
+        var input = new long[batch * longest];
+        for (var b = 0; b < batch; b++)
+        {
+            for (var i = 0; i < prompts[b].Count; i++)
+            {
+                input[(b * longest) + padding[b] + i] = prompts[b][i];
+            }
+        }
+
+        var done = new bool[batch];
+        var position = 0;
+        var next = BatchStep(input, longest, ref position, cache, padding, samplers, done);
+        while (true)
+        {
+            for (var b = 0; b < batch; b++)
+            {
+                if (done[b])
+                {
+                    continue;
+                }
+
+                if (options.StopTokenIds.Contains(next[b]))
+                {
+                    done[b] = true;
+                    continue;
+                }
+
+                results[b].Add(next[b]);
+                samplers[b].ObserveGenerated(next[b]);
+                done[b] = results[b].Count == options.MaxNewTokens;
+            }
+
+            cancellationToken.ThrowIfCancellationRequested();
+            if (done.All(d => d) || position == cache.MaxSequenceLength)
+            {
+                return results;
+            }
+
+            // Finished rows keep stepping on their last token; their outputs are ignored.
+            next = BatchStep([.. next.Select(t => (long)t)], 1, ref position, cache, padding, samplers, done);
+        }
+    }
+
+    /// <summary>
     /// Streams generated token ids (prompt excluded) as they are produced; cancellation is checked before every token.
     /// Each step runs on the thread pool so the caller's thread is never blocked by a forward pass.
     /// </summary>
@@ -119,6 +197,35 @@ public sealed class TextGenerator
 
             next = Step([next], ref position, cache, sampler);
         }
+    }
+
+    private int[] BatchStep(long[] tokens, int seq, ref int position, KvCache cache, int[] padding, TokenSampler[] samplers, bool[] done)
+    {
+        using var scope = NewDisposeScope();
+        var batch = samplers.Length;
+        var logits = _model.Forward(tensor(tokens, batch, seq), position, cache, padding, lastPositionOnly: true); // [batch, 1, vocab]
+        position += seq;
+        var vocab = (int)logits.shape[^1];
+        var values = logits.reshape(-1).data<float>().ToArray();
+        var next = new int[batch];
+        for (var b = 0; b < batch; b++)
+        {
+            if (done[b])
+            {
+                next[b] = (int)tokens[(b * seq) + seq - 1];
+                continue;
+            }
+
+            var row = values.AsSpan(b * vocab, vocab).ToArray();
+            if (Array.Exists(row, float.IsNaN))
+            {
+                throw new HanlinException(ErrorCodes.Internal, $"Model '{_model.Source}' produced NaN logits for sequence {b} at position {position - 1}.");
+            }
+
+            next[b] = samplers[b].Next(row);
+        }
+
+        return next;
     }
 
     private int Step(long[] tokens, ref int position, KvCache cache, TokenSampler sampler)

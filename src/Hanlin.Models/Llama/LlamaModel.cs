@@ -137,7 +137,16 @@ public sealed class LlamaModel : IDisposable
     /// and values to <paramref name="cache"/>, and returns logits <c>[batch, seq, vocab]</c> (or <c>[batch, 1, vocab]</c>
     /// for the last position only when <paramref name="lastPositionOnly"/>), always fp32. The caller owns the result.
     /// </summary>
-    public Tensor Forward(Tensor tokens, int start, KvCache cache, bool lastPositionOnly = false)
+    public Tensor Forward(Tensor tokens, int start, KvCache cache, bool lastPositionOnly = false) =>
+        Forward(tokens, start, cache, null, lastPositionOnly);
+
+    /// <summary>
+    /// <see cref="Forward(Tensor, int, KvCache, bool)"/> for a batch of left-padded sequences: row <c>b</c> starts with
+    /// <paramref name="leftPadding"/>[b] padding slots that no position attends to, and its real tokens take RoPE
+    /// positions from 0, so every row computes what it would alone. Padding slots attend only to themselves (their
+    /// outputs are meaningless but finite, and never read).
+    /// </summary>
+    public Tensor Forward(Tensor tokens, int start, KvCache cache, IReadOnlyList<int>? leftPadding, bool lastPositionOnly = false)
     {
         ArgumentNullException.ThrowIfNull(tokens);
         ArgumentNullException.ThrowIfNull(cache);
@@ -159,11 +168,21 @@ public sealed class LlamaModel : IDisposable
 
         var c = Config;
         var total = start + (int)seq;
+        if (leftPadding is not null && leftPadding.Count != batch)
+        {
+            throw new ArgumentException($"Expected {batch} padding counts, got {leftPadding.Count}.", nameof(leftPadding));
+        }
+
         using var scope = NewDisposeScope();
         var x = _weights.TokenEmbedding.index_select(0, tokens.reshape(-1)).reshape(batch, seq, c.Dim); // [batch, seq, dim]
 
         // Causal mask over absolute positions: query start+i may see keys 0..start+i. [seq, total]
         var mask = seq == 1 ? null : ones(seq, total, dtype: ScalarType.Bool).triu(start + 1);
+        Tensor? positions = null;
+        if (leftPadding is not null && leftPadding.Any(p => p > 0))
+        {
+            (mask, positions) = PaddedMaskAndPositions(leftPadding, start, (int)seq, total); // [batch, 1, seq, total], [batch, seq]
+        }
 
         for (var layer = 0; layer < c.Layers; layer++)
         {
@@ -175,8 +194,8 @@ public sealed class LlamaModel : IDisposable
             var q = F.linear(h, w.Wq, w.Bq).view(batch, seq, c.Heads, c.HeadDim).transpose(1, 2);   // [batch, heads, seq, headDim]
             var k = F.linear(h, w.Wk, w.Bk).view(batch, seq, c.KvHeads, c.HeadDim).transpose(1, 2); // [batch, kvHeads, seq, headDim]
             var v = F.linear(h, w.Wv, w.Bv).view(batch, seq, c.KvHeads, c.HeadDim).transpose(1, 2);
-            q = _rope.Apply(q, start);
-            k = _rope.Apply(k, start);
+            q = positions is null ? _rope.Apply(q, start) : _rope.Apply(q, positions);
+            k = positions is null ? _rope.Apply(k, start) : _rope.Apply(k, positions);
             cache.Write(layer, start, k, v);
 
             var (keys, values) = cache.Read(layer, total); // [batch, kvHeads, total, headDim]
@@ -189,7 +208,9 @@ public sealed class LlamaModel : IDisposable
             var scores = matmul(grouped, keys.transpose(2, 3)) / MathF.Sqrt(c.HeadDim); // [batch, kvHeads, group*seq, total]
             if (mask is not null)
             {
-                scores = scores.masked_fill(group == 1 ? mask : mask.repeat(group, 1), float.NegativeInfinity);
+                scores = mask.dim() == 2
+                    ? scores.masked_fill(group == 1 ? mask : mask.repeat(group, 1), float.NegativeInfinity)
+                    : scores.masked_fill(group == 1 ? mask : mask.repeat(1, 1, group, 1), float.NegativeInfinity);
             }
 
             var probabilities = scores.dtype == ScalarType.Float32 ? scores.softmax(-1) : scores.to(ScalarType.Float32).softmax(-1).to(scores.dtype);
@@ -236,5 +257,30 @@ public sealed class LlamaModel : IDisposable
         var wide = dtype == ScalarType.Float32 ? x : x.to(ScalarType.Float32);
         var normed = wide * (wide.pow(2).mean([-1], keepdim: true) + Config.NormEpsilon).rsqrt();
         return (dtype == ScalarType.Float32 ? normed : normed.to(dtype)) * weight;
+    }
+    // Row b's real tokens begin at slot leftPadding[b]: slot j holds RoPE position j - leftPadding[b]. Query slot i may
+    // see key slots leftPadding[b]..i (causal, padding excluded); a padding query sees only itself, so its softmax
+    // stays finite. Returns the mask (true = hidden) and the positions.
+    private static (Tensor Mask, Tensor Positions) PaddedMaskAndPositions(IReadOnlyList<int> leftPadding, int start, int seq, int total)
+    {
+        var batch = leftPadding.Count;
+        var hidden = new bool[batch * seq * total];
+        var positions = new long[batch * seq];
+        for (var b = 0; b < batch; b++)
+        {
+            var pad = leftPadding[b];
+            for (var i = 0; i < seq; i++)
+            {
+                var slot = start + i;
+                positions[(b * seq) + i] = Math.Max(0, slot - pad);
+                for (var j = 0; j < total; j++)
+                {
+                    var visible = slot < pad ? j == slot : j >= pad && j <= slot;
+                    hidden[(((b * seq) + i) * total) + j] = !visible;
+                }
+            }
+        }
+
+        return (tensor(hidden, batch, 1, seq, total), tensor(positions, batch, seq));
     }
 }

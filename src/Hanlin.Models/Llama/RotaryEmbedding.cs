@@ -43,9 +43,23 @@ internal sealed class RotaryEmbedding : IDisposable
     /// <remarks>Call inside a dispose scope: intermediates and the result belong to it.</remarks>
     public Tensor Apply(Tensor x, int start)
     {
+        var seq = x.shape[2];
+        return Rotate(x, _cos.narrow(0, start, seq).to(x.dtype), _sin.narrow(0, start, seq).to(x.dtype)); // [seq, headDim/2]
+    }
+
+    /// <summary>Rotates <paramref name="x"/> [batch, heads, seq, headDim] by per-row positions [batch, seq].</summary>
+    public Tensor Apply(Tensor x, Tensor positions)
+    {
+        var (batch, seq) = (x.shape[0], x.shape[2]);
+        var flat = positions.reshape(-1);
+        var cos = _cos.index_select(0, flat).reshape(batch, 1, seq, -1).to(x.dtype); // [batch, 1, seq, headDim/2]
+        var sin = _sin.index_select(0, flat).reshape(batch, 1, seq, -1).to(x.dtype);
+        return Rotate(x, cos, sin);
+    }
+
+    private Tensor Rotate(Tensor x, Tensor cos, Tensor sin)
+    {
         var (batch, heads, seq, headDim) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3]);
-        var cos = _cos.narrow(0, start, seq).to(x.dtype); // [seq, headDim/2], broadcast over batch and heads
-        var sin = _sin.narrow(0, start, seq).to(x.dtype);
         if (_layout == RopeLayout.InterleavedPairs)
         {
             var pairs = x.reshape(batch, heads, seq, headDim / 2, 2);
