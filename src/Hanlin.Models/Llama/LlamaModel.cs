@@ -191,9 +191,9 @@ public sealed class LlamaModel : IDisposable
             using var layerScope = NewDisposeScope();
             var w = _weights.Layers[layer];
             var h = RmsNorm(x, w.AttentionNorm);
-            var q = F.linear(h, w.Wq, w.Bq).view(batch, seq, c.Heads, c.HeadDim).transpose(1, 2);   // [batch, heads, seq, headDim]
-            var k = F.linear(h, w.Wk, w.Bk).view(batch, seq, c.KvHeads, c.HeadDim).transpose(1, 2); // [batch, kvHeads, seq, headDim]
-            var v = F.linear(h, w.Wv, w.Bv).view(batch, seq, c.KvHeads, c.HeadDim).transpose(1, 2);
+            var q = Linear(h, w.Wq, w.Bq).view(batch, seq, c.Heads, c.HeadDim).transpose(1, 2);   // [batch, heads, seq, headDim]
+            var k = Linear(h, w.Wk, w.Bk).view(batch, seq, c.KvHeads, c.HeadDim).transpose(1, 2); // [batch, kvHeads, seq, headDim]
+            var v = Linear(h, w.Wv, w.Bv).view(batch, seq, c.KvHeads, c.HeadDim).transpose(1, 2);
             q = positions is null ? _rope.Apply(q, start) : _rope.Apply(q, positions);
             k = positions is null ? _rope.Apply(k, start) : _rope.Apply(k, positions);
             cache.Write(layer, start, k, v);
@@ -217,11 +217,11 @@ public sealed class LlamaModel : IDisposable
             var attention = matmul(probabilities, values)                       // [batch, kvHeads, group*seq, headDim]
                 .reshape(batch, c.Heads, seq, c.HeadDim)                         // [batch, heads, seq, headDim]
                 .transpose(1, 2).reshape(batch, seq, c.Heads * c.HeadDim);      // [batch, seq, dim]
-            x = x + F.linear(attention, w.Wo);
+            x = x + Linear(attention, w.Wo);
 
             h = RmsNorm(x, w.FfnNorm);
-            var gated = F.silu(F.linear(h, w.W1)) * F.linear(h, w.W3);          // [batch, seq, hidden]
-            x = (x + F.linear(gated, w.W2)).MoveToOuterDisposeScope();
+            var gated = F.silu(Linear(h, w.W1)) * Linear(h, w.W3);          // [batch, seq, hidden]
+            x = (x + Linear(gated, w.W2)).MoveToOuterDisposeScope();
         }
 
         if (lastPositionOnly)
@@ -229,7 +229,7 @@ public sealed class LlamaModel : IDisposable
             x = x.narrow(1, seq - 1, 1); // [batch, 1, dim]
         }
 
-        var logits = F.linear(RmsNorm(x, _weights.FinalNorm), _weights.Classifier); // [batch, seq|1, vocab]
+        var logits = Linear(RmsNorm(x, _weights.FinalNorm), _weights.Classifier); // [batch, seq|1, vocab]
         if (logits.dtype != ScalarType.Float32)
         {
             logits = logits.to(ScalarType.Float32);
@@ -283,4 +283,7 @@ public sealed class LlamaModel : IDisposable
 
         return (tensor(hidden, batch, 1, seq, total), tensor(positions, batch, seq));
     }
+    // One decoded token against a large matrix streams the weights through MatVec; everything else is TorchSharp.
+    private static Tensor Linear(Tensor input, Tensor weight, Tensor? bias = null) =>
+        MatVec.Applies(input, weight) ? MatVec.Linear(input, weight, bias) : F.linear(input, weight, bias);
 }
