@@ -93,7 +93,7 @@ public sealed class Llama2cTokenizer : ITextTokenizer
         return Parse(bytes, path, vocabSize);
     }
 
-    /// <summary>Encodes <paramref name="text"/> exactly as llama2.c <c>encode()</c> does.</summary>
+    /// <summary>Encodes <paramref name="text"/> as llama2.c <c>encode()</c> does (see the note on multi-byte code points).</summary>
     /// <param name="text">UTF-8 text; an empty string yields only the optional BOS/EOS.</param>
     /// <param name="addBos">Prepend BOS (llama2.c generation does).</param>
     /// <param name="addEos">Append EOS.</param>
@@ -112,8 +112,10 @@ public sealed class Llama2cTokenizer : ITextTokenizer
             tokens.Add(_dummyPrefixId);
         }
 
-        // One token per UTF-8 code point when the vocabulary has it, else one byte-fallback token per byte.
-        // Like run.c, a "code point" is a lead byte plus at most three continuation bytes.
+        // One token per ASCII character when the vocabulary has it, else one byte-fallback token per byte. Multi-byte
+        // code points always fall back to bytes, as the reference encodings of ../shared/models/stories260K require
+        // ("é" is 198 172 there although tok512 lists "é" as piece 485, which run.c's whole-code-point lookup would
+        // pick); the merges never rebuild such a piece, since byte tokens' pieces are "<0xNN>" strings.
         var utf8 = Encoding.UTF8.GetBytes(text);
         var start = 0;
         while (start < utf8.Length)
@@ -124,7 +126,7 @@ public sealed class Llama2cTokenizer : ITextTokenizer
                 end++;
             }
 
-            if (_ids.TryGetValue(Latin1.GetString(utf8, start, end - start), out var id))
+            if (end - start == 1 && _ids.TryGetValue(Latin1.GetString(utf8, start, 1), out var id))
             {
                 tokens.Add(id);
             }
