@@ -35,6 +35,10 @@ internal static class BenchCommands
                 var other => throw new Hanlin.Core.Errors.HanlinException(Hanlin.Core.Errors.ErrorCodes.InvalidArgument, $"--dtype must be fp32 or bf16, not '{other}'."),
             };
             Hanlin.Models.Runtime.TorchRuntime.EnsureLoaded();
+
+            // The probe streams ~400 MB of its own matrices; it runs (and frees them) before the model exists, so the
+            // peak resident memory reported is the model's.
+            var probe = Hanlin.Models.Benchmarks.HardwareProbe.Run(scalar);
             var path = parseResult.GetValue(model);
             if (!context.Json)
             {
@@ -42,14 +46,13 @@ internal static class BenchCommands
             }
 
             using var llama = path is null
-                ? Hanlin.Models.Llama.LlamaModel.CreateRandom(Hanlin.Models.Benchmarks.GenerationBenchmark.ReferenceShape, seed: 1)
+                ? Hanlin.Models.Llama.LlamaModel.CreateRandom(Hanlin.Models.Benchmarks.GenerationBenchmark.ReferenceShape, seed: 1, dtype: scalar)
                 : Directory.Exists(path)
                     ? await Hanlin.Models.Llama.LlamaModel.LoadHuggingFaceAsync(path, cancellationToken: cancellationToken).ConfigureAwait(false)
                     : path.EndsWith(".gguf", StringComparison.OrdinalIgnoreCase)
                         ? await Hanlin.Models.Llama.LlamaModel.LoadGgufAsync(path, cancellationToken: cancellationToken).ConfigureAwait(false)
                         : Hanlin.Models.Llama.LlamaModel.LoadLlama2c(path);
             llama.ConvertTo(scalar);
-            var probe = Hanlin.Models.Benchmarks.HardwareProbe.Run(scalar);
             var result = Hanlin.Models.Benchmarks.GenerationBenchmark.Run(llama, parseResult.GetValue(prompt), parseResult.GetValue(decode), cancellationToken);
             JsonOutput.Write(console, new { generation = result, dtype = parseResult.GetValue(dtype), weight_bytes = llama.ParameterCount * (scalar == TorchSharp.torch.ScalarType.Float32 ? 4 : 2), hardware = probe });
             return ExitCodes.Success;

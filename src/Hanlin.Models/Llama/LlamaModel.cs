@@ -78,14 +78,29 @@ public sealed class LlamaModel : IDisposable
         HuggingFaceModelDirectory.Open(directory).LoadDecoderAsync(dtype, progress, cancellationToken);
 
     /// <summary>Builds a model with random weights of the given shape (benchmarks, tests); deterministic for a seed.</summary>
-    public static LlamaModel CreateRandom(LlamaConfig config, long seed = 0)
+    public static LlamaModel CreateRandom(LlamaConfig config, long seed = 0, ScalarType dtype = ScalarType.Float32)
     {
         ArgumentNullException.ThrowIfNull(config);
         TorchRuntime.EnsureLoaded();
         config.Validate("random");
         using var generator = new Generator((ulong)seed);
-        Tensor Random(params long[] shape) => randn(shape, generator: generator).mul_(0.02f).DetachFromDisposeScope(); // in place: no second copy
-        Tensor Ones(long size) => ones(size).DetachFromDisposeScope();
+
+        // Each tensor is converted as soon as it exists, so a bf16 model never holds an fp32 copy of itself.
+        Tensor Random(params long[] shape)
+        {
+            var values = randn(shape, generator: generator).mul_(0.02f); // in place: no second copy
+            if (dtype == ScalarType.Float32)
+            {
+                return values.DetachFromDisposeScope();
+            }
+
+            using (values)
+            {
+                return values.to(dtype).DetachFromDisposeScope();
+            }
+        }
+
+        Tensor Ones(long size) => ones(size, dtype: dtype).DetachFromDisposeScope();
         var layers = new List<LlamaLayerWeights>();
         for (var i = 0; i < config.Layers; i++)
         {
