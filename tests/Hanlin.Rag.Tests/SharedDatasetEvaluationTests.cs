@@ -4,6 +4,7 @@ using Hanlin.Rag.Models;
 using Hanlin.Rag.Text;
 using Hanlin.Retrieval;
 using Hanlin.Retrieval.Analysis;
+using Hanlin.Retrieval.Tests;
 using Microsoft.Extensions.Options;
 
 namespace Hanlin.Rag.Tests;

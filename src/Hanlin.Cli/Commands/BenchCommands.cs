@@ -49,7 +49,7 @@ internal static class BenchCommands
                 ? Hanlin.Models.Llama.LlamaModel.CreateRandom(Hanlin.Models.Benchmarks.GenerationBenchmark.ReferenceShape, seed: 1, dtype: scalar)
                 : Directory.Exists(path)
                     ? await Hanlin.Models.Llama.LlamaModel.LoadHuggingFaceAsync(path, cancellationToken: cancellationToken).ConfigureAwait(false)
-                    : path.EndsWith(".gguf", StringComparison.OrdinalIgnoreCase)
+                    : Hanlin.Models.Gguf.GgufFile.HasMagic(path)
                         ? await Hanlin.Models.Llama.LlamaModel.LoadGgufAsync(path, cancellationToken: cancellationToken).ConfigureAwait(false)
                         : Hanlin.Models.Llama.LlamaModel.LoadLlama2c(path);
             llama.ConvertTo(scalar);

@@ -264,7 +264,7 @@ internal static class ModelCommands
             throw new HanlinException(ErrorCodes.FileNotFound, $"Model '{path}' does not exist.");
         }
 
-        if (IsGguf(path))
+        if (GgufFile.HasMagic(path))
         {
             using var gguf = GgufFile.Open(path);
             var architecture = gguf.GetString("general.architecture");
@@ -340,13 +340,6 @@ internal static class ModelCommands
         {
             throw new HanlinException(ErrorCodes.InvalidArgument, ex.Message, ex);
         }
-    }
-
-    private static bool IsGguf(string path)
-    {
-        Span<byte> head = stackalloc byte[4];
-        using var stream = File.OpenRead(path);
-        return stream.ReadAtLeast(head, 4, throwOnEndOfStream: false) == 4 && head.SequenceEqual("GGUF"u8);
     }
 
     private static Option<string> ModelOption() => new("--model", "-m") { Description = "A Hugging Face model directory or a llama2.c checkpoint.", Required = true };

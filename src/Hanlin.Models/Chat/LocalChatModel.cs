@@ -104,7 +104,7 @@ public sealed class LocalChatModel : IDisposable
             throw new HanlinException(ErrorCodes.FileNotFound, $"Model '{path}' does not exist.");
         }
 
-        if (IsGguf(path))
+        if (GgufFile.HasMagic(path))
         {
             var tokenizer = TokenizerLoader.Load(tokenizerPath ?? path);
             ChatTemplate? template = null;
@@ -182,11 +182,4 @@ public sealed class LocalChatModel : IDisposable
 
     /// <inheritdoc />
     public void Dispose() => Model.Dispose();
-
-    private static bool IsGguf(string path)
-    {
-        Span<byte> head = stackalloc byte[4];
-        using var stream = File.OpenRead(path);
-        return stream.ReadAtLeast(head, 4, throwOnEndOfStream: false) == 4 && head.SequenceEqual("GGUF"u8);
-    }
 }

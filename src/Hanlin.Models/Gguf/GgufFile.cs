@@ -255,6 +255,15 @@ public sealed unsafe class GgufFile : IDisposable
         }
     }
 
+    /// <summary>True when the file at <paramref name="path"/> starts with the GGUF magic (whatever its extension).</summary>
+    public static bool HasMagic(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        Span<byte> head = stackalloc byte[4];
+        using var stream = File.OpenRead(path);
+        return stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false) == head.Length && head.SequenceEqual("GGUF"u8);
+    }
+
     /// <summary>A string metadata value, or null when absent.</summary>
     /// <exception cref="HanlinException"><c>corrupt_file</c> when present with another type.</exception>
     public string? GetString(string key) => Get<string>(key);

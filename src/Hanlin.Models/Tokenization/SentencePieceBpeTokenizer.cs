@@ -53,7 +53,7 @@ public sealed class SentencePieceBpeTokenizer : ITextTokenizer
 
         _splitter = new SpecialTokenSplitter(vocabulary);
         StopTokenIds = vocabulary.StopTokenIds();
-        SpecialTokenIds = vocabulary.Kinds.Select((kind, id) => (kind, id)).Where(t => t.kind == TokenKind.Control).Select(t => t.id).ToHashSet();
+        SpecialTokenIds = vocabulary.ControlTokenIds();
     }
 
     /// <inheritdoc/>

@@ -69,6 +69,10 @@ internal sealed class TokenizerVocabulary
     /// <summary>Explicit end-of-turn/end-of-message ids (GGUF <c>tokenizer.ggml.eot_token_id</c>/<c>eom_token_id</c>).</summary>
     public IReadOnlyList<int> EndOfTurnIds { get; init; } = [];
 
+    /// <summary>Ids of the control tokens (BOS, EOS, chat markers …), which decoding can skip.</summary>
+    public IReadOnlySet<int> ControlTokenIds() =>
+        Kinds.Select((kind, id) => (kind, id)).Where(t => t.kind == TokenKind.Control).Select(t => t.id).ToHashSet();
+
     /// <summary>
     /// EOS, explicit end-of-turn ids, and control tokens whose text llama.cpp (llama-vocab.cpp) treats as end of
     /// generation, so a chat model stops at the end of its turn even when EOS is a different token.

@@ -37,7 +37,7 @@ public sealed class WordPieceTextTokenizer : ITextTokenizer
         _unknownId = vocabulary.UnknownId ?? (_ids.TryGetValue("[UNK]", out var unk) ? unk : 0);
         _splitter = new SpecialTokenSplitter(vocabulary);
         StopTokenIds = vocabulary.StopTokenIds();
-        SpecialTokenIds = vocabulary.Kinds.Select((kind, id) => (kind, id)).Where(t => t.kind == TokenKind.Control).Select(t => t.id).ToHashSet();
+        SpecialTokenIds = vocabulary.ControlTokenIds();
     }
 
     /// <inheritdoc/>
