@@ -42,6 +42,12 @@ public static class ErrorCodes
     public const string DatasetEmpty = "dataset_empty";
     public const string DatasetInvalid = "dataset_invalid";
 
+    // Fine-tuning: chat data for a model without a chat template, a loss that became NaN/Inf,
+    // and a checkpoint that could not be written (the previous one is kept intact).
+    public const string ChatTemplateMissing = "chat_template_missing";
+    public const string TrainingDiverged = "training_diverged";
+    public const string CheckpointFailed = "checkpoint_failed";
+
     // Model registry.
     public const string ModelNotFound = "model_not_found";
     public const string ModelChecksumMismatch = "model_checksum_mismatch";
