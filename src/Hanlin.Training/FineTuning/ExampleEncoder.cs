@@ -7,7 +7,7 @@ namespace Hanlin.Training.FineTuning;
 
 /// <summary>
 /// Turns <see cref="TrainingExample"/>s into token ids with labels: conversations are rendered with the model's own chat
-/// template and learn only the assistant turns; plain text is continued pre-training, cut into windows, every token learnt.
+/// template and learn only the assistant turns; plain text is continued pre-training, cut into windows that share one token, every token learnt.
 /// </summary>
 /// <remarks>
 /// Assistant spans are found by rendering prefixes of the conversation, not by searching the text for markers: the
@@ -96,17 +96,14 @@ public sealed class ExampleEncoder
             ids.Add(eos);
         }
 
-        // Windows do not overlap: each token is learnt once per epoch. A window holds at least two tokens,
-        // since the first of a window has nothing before it to be predicted from.
+        // The first token of a window has nothing before it to be predicted from, so consecutive windows share one
+        // token: every token after the document's first is then learnt exactly once per epoch.
         truncated = ids.Count > _maxLength;
         var windows = new List<EncodedExample>();
-        for (var start = 0; start < ids.Count; start += _maxLength)
+        for (var start = 0; start < ids.Count - 1; start += _maxLength - 1)
         {
             var window = ids.GetRange(start, Math.Min(_maxLength, ids.Count - start)).ToArray();
-            if (window.Length >= 2)
-            {
-                windows.Add(new EncodedExample(window, (int[])window.Clone()));
-            }
+            windows.Add(new EncodedExample(window, (int[])window.Clone()));
         }
 
         return windows;
