@@ -38,15 +38,15 @@ internal static class LlamaTrainingForward
         var weights = model.Weights;
         using var scope = NewDisposeScope();
 
-        // Hidden (true) where query i must not see key j: future keys, and padding keys. A padding query keeps itself
-        // visible so its softmax stays finite (its output is never counted). [batch|1, 1, seq, seq]
+        // Hidden (true) where query i must not see key j: future keys, and padding keys. A query that would see nothing
+        // (padding before every real token) keeps itself visible so its softmax stays finite; its output is never
+        // counted. Right padding never needs that, so every position equals transformers'. [batch|1, 1, seq, seq]
         var hidden = ones(seq, seq, dtype: ScalarType.Bool).triu(1).reshape(1, 1, seq, seq);
         if (attentionMask is not null)
         {
-            var padding = attentionMask.eq(0).reshape(batch, 1, 1, seq);        // hidden keys
-            var paddingQuery = attentionMask.eq(0).reshape(batch, 1, seq, 1);
-            var self = eye(seq, dtype: ScalarType.Bool).reshape(1, 1, seq, seq);
-            hidden = hidden.logical_or(padding).logical_and(self.logical_and(paddingQuery).logical_not());
+            hidden = hidden.logical_or(attentionMask.eq(0).reshape(batch, 1, 1, seq));
+            var blind = hidden.all(-1, keepdim: true);                         // [batch, 1, seq, 1]
+            hidden = hidden.logical_and(eye(seq, dtype: ScalarType.Bool).logical_and(blind).logical_not());
         }
 
         var x = weights.TokenEmbedding.index_select(0, tokens.reshape(-1)).reshape(batch, seq, c.Dim); // [batch, seq, dim]
