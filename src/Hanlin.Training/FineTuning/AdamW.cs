@@ -1,5 +1,4 @@
 using TorchSharp;
-using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace Hanlin.Training.FineTuning;
@@ -15,13 +14,13 @@ namespace Hanlin.Training.FineTuning;
 /// </remarks>
 public sealed class AdamW : IDisposable
 {
-    private readonly Parameter[] _parameters;
+    private readonly Tensor[] _parameters;
     private readonly Tensor[] _exponentialAverage;
     private readonly Tensor[] _exponentialAverageSquared;
     private readonly Tensor?[] _master;
 
     /// <summary>Creates the optimiser for <paramref name="parameters"/> with zero moments.</summary>
-    public AdamW(IReadOnlyList<Parameter> parameters, double beta1, double beta2, double epsilon)
+    public AdamW(IReadOnlyList<Tensor> parameters, double beta1, double beta2, double epsilon)
     {
         ArgumentNullException.ThrowIfNull(parameters);
         _parameters = [.. parameters];

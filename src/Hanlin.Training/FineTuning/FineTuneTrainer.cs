@@ -3,7 +3,6 @@ using System.Text.Json;
 using Hanlin.Core.Errors;
 using Hanlin.Models.Runtime;
 using TorchSharp;
-using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace Hanlin.Training.FineTuning;
@@ -183,7 +182,7 @@ public sealed class FineTuneTrainer
 
             if (_options.MaxGradientNorm is double maxNorm and > 0)
             {
-                var norm = nn.utils.clip_grad_norm_(parameters, maxNorm);
+                var norm = GradientClipping.ClipByGlobalNorm(parameters, maxNorm);
                 if (!double.IsFinite(norm))
                 {
                     throw Diverged(store, run.GlobalStep + 1, stage.Name, $"the gradient norm became {norm}");
@@ -309,7 +308,7 @@ public sealed class FineTuneTrainer
         }
     }
 
-    private static void Restore(CheckpointStore store, int step, IReadOnlyList<KeyValuePair<string, Parameter>> named, AdamW optimizer, Generator generator)
+    private static void Restore(CheckpointStore store, int step, IReadOnlyList<KeyValuePair<string, Tensor>> named, AdamW optimizer, Generator generator)
     {
         try
         {
@@ -335,7 +334,7 @@ public sealed class FineTuneTrainer
         }
     }
 
-    private static void SaveWeights(BinaryWriter writer, IReadOnlyList<KeyValuePair<string, Parameter>> named)
+    private static void SaveWeights(BinaryWriter writer, IReadOnlyList<KeyValuePair<string, Tensor>> named)
     {
         writer.Write(named.Count);
         foreach (var (name, parameter) in named)
@@ -346,7 +345,7 @@ public sealed class FineTuneTrainer
         }
     }
 
-    private static void LoadWeights(BinaryReader reader, IReadOnlyList<KeyValuePair<string, Parameter>> named)
+    private static void LoadWeights(BinaryReader reader, IReadOnlyList<KeyValuePair<string, Tensor>> named)
     {
         if (reader.ReadInt32() != named.Count)
         {

@@ -1,4 +1,3 @@
-using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace Hanlin.Training.FineTuning;
@@ -14,7 +13,7 @@ public interface ITrainableModel
     /// The tensors the optimiser updates, each a leaf with <c>requires_grad</c>, with a stable unique name; the
     /// order is part of the checkpoint format and must not change between runs. Frozen weights are not listed.
     /// </summary>
-    IReadOnlyList<KeyValuePair<string, Parameter>> TrainableParameters { get; }
+    IReadOnlyList<KeyValuePair<string, Tensor>> TrainableParameters { get; }
 
     /// <summary>
     /// The mean cross-entropy over the label tokens of <paramref name="batch"/> (labels aligned with the input ids and

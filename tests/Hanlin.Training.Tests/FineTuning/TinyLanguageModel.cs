@@ -25,7 +25,7 @@ internal sealed class TinyLanguageModel : ITrainableModel, IDisposable
         TrainableParameters = [new("embedding", _embedding), new("head", _head)];
     }
 
-    public IReadOnlyList<KeyValuePair<string, Parameter>> TrainableParameters { get; }
+    public IReadOnlyList<KeyValuePair<string, Tensor>> TrainableParameters { get; }
 
     public Tensor Loss(TrainingBatch batch, Generator? dropout)
     {
