@@ -95,6 +95,19 @@ public sealed class LoraTrainingModelTests : IDisposable
             File.ReadAllBytes(Path.Combine(resumed.OutputDirectory, LoraAdapter.WeightsFileName)));
     }
 
+    [Fact]
+    public async Task LoRA_trains_on_a_bf16_base_model()
+    {
+        using var model = LlamaModel.CreateRandom(Shape, seed: 1, dtype: ScalarType.BFloat16);
+        var data = Data(8);
+        using var lora = LoraTrainingModel.Create(model, Options(0).Lora, seed: 2);
+        var initial = Loss(lora, data);
+
+        await new FineTuneTrainer(lora, Options(0) with { Precision = TrainingPrecision.BFloat16, MaxSteps = 4 }).RunAsync(data, [], _temp.Path, cancellationToken: TestContext.Current.CancellationToken);
+
+        Assert.True(Loss(lora, data) < initial, "the loss did not fall");
+    }
+
     private static double Loss(LoraTrainingModel model, IReadOnlyList<EncodedExample> data)
     {
         using var noGrad = no_grad();
