@@ -113,5 +113,29 @@ public sealed class PeftParityTests
         Assert.False(model.Weights.TokenEmbedding.requires_grad);
     }
 
+    [Fact]
+    public async Task A_training_step_leaves_no_tensors_alive()
+    {
+        using var model = await PeftFixtures.LoadBaseAsync(PeftFixtures.Qwen2Lora);
+        using var adapter = LoraAdapter.Load(PeftFixtures.Directory(PeftFixtures.Qwen2Lora));
+        model.AttachAdapter(adapter);
+        var reference = PeftFixtures.Reference(PeftFixtures.Qwen2Lora);
+        var before = TorchSharp.DisposeScopeManager.Statistics.ThreadTotalLiveCount;
+
+        using (var scope = NewDisposeScope())
+        {
+            var logits = model.ForwardTraining(PeftFixtures.Matrix(reference.GetProperty("input_ids")), PeftFixtures.Matrix(reference.GetProperty("attention_mask")), training: true);
+            LlamaModel.CausalLmLoss(logits, PeftFixtures.Matrix(reference.GetProperty("labels"))).backward();
+        }
+
+        // Gradients belong to the parameters (one per tensor, kept until the optimiser clears them), not to the step.
+        foreach (var parameter in adapter.Parameters)
+        {
+            using var gradient = parameter.grad;
+        }
+
+        Assert.Equal(before, TorchSharp.DisposeScopeManager.Statistics.ThreadTotalLiveCount);
+    }
+
     private static double LlamaModelLoss(Tensor logits, Tensor labels) => LlamaModel.CausalLmLoss(logits, labels).item<float>();
 }
