@@ -49,6 +49,7 @@ public sealed class PeftParityTests
             parts.Add(model.Forward(ids.narrow(1, i, 1), i, cache));
         }
 
+        Assert.All(parts, p => Assert.False(p.requires_grad));
         var difference = HfFixtures.MaxDifference(cat(parts, 1)[0], PeftFixtures.ReferenceTensor(fixture, "logits")[0]);
         Assert.True(difference <= LogitTolerance, $"{fixture}: max |logit difference| {difference}");
     }
