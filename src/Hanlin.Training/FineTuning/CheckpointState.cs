@@ -71,4 +71,8 @@ public sealed record CheckpointState
     /// <summary>The options of the run, serialised; a run directory resumes only with the same options.</summary>
     [JsonPropertyName("options")]
     public string Options { get; init; } = "";
+
+    /// <summary>SHA-256 of the encoded training and validation data; a run directory resumes only with the same data.</summary>
+    [JsonPropertyName("data_hash")]
+    public string DataHash { get; init; } = "";
 }

@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+using System.Security.Cryptography;
 using System.Text.Json;
 using Hanlin.Core.Errors;
 using Hanlin.Models.Runtime;
@@ -105,22 +107,25 @@ public sealed class FineTuneTrainer
         var metrics = new MetricsLog(runDirectory, _timeProvider);
         var outputDirectory = Path.Combine(runDirectory, "output");
 
-        var state = new CheckpointState { Options = optionsJson };
+        var dataHash = DataHash(train, validation);
+        var state = new CheckpointState { Options = optionsJson, DataHash = dataHash };
         int? resumedFrom = null;
         if (store.Latest is { } latest)
         {
             state = store.ReadState(latest);
-            if (!string.Equals(state.Options, optionsJson, StringComparison.Ordinal))
+            if (!string.Equals(state.Options, optionsJson, StringComparison.Ordinal) || !string.Equals(state.DataHash, dataHash, StringComparison.Ordinal))
             {
                 throw new HanlinException(
                     ErrorCodes.InvalidArgument,
-                    $"The run directory '{runDirectory}' holds checkpoints of a run with other options; resume with the same options or use a new run directory.");
+                    $"The run directory '{runDirectory}' holds checkpoints of a run with other options or other data; resume with the same options and data, or use a new run directory.");
             }
 
             Restore(store, latest, named, optimizer, generator);
-            metrics.TruncateTo(state.MetricsLength);
             resumedFrom = latest;
         }
+
+        // Events logged after the checkpoint (or before any) happen again; the log keeps each once.
+        metrics.TruncateTo(state.MetricsLength);
 
         var run = new RunState(state);
         var sessionStart = _timeProvider.GetTimestamp();
@@ -235,7 +240,7 @@ public sealed class FineTuneTrainer
 
             if (newBest || run.Completed || run.GlobalStep % _options.CheckpointInterval == 0)
             {
-                store.Write(run.ToState(optionsJson, metrics.Length, microBatchesPerEpoch), w => SaveWeights(w, named), optimizer.Save, w => SaveGenerator(w, generator));
+                store.Write(run.ToState(optionsJson, dataHash, metrics.Length, microBatchesPerEpoch), w => SaveWeights(w, named), optimizer.Save, w => SaveGenerator(w, generator));
                 store.Prune(_options.KeepCheckpoints, run.BestStep);
             }
         }
@@ -331,6 +336,23 @@ public sealed class FineTuneTrainer
         {
             throw new HanlinException(ErrorCodes.CorruptFile, $"The checkpoint '{store.PathOf(step)}' cannot be restored: {exception.Message}", exception);
         }
+    }
+
+    /// <summary>SHA-256 over every sequence's ids and labels, train then validation: resuming needs the very same data.</summary>
+    private static string DataHash(IReadOnlyList<EncodedExample> train, IReadOnlyList<EncodedExample> validation)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        foreach (var example in train.Append(null).Concat(validation))
+        {
+            hash.AppendData(BitConverter.GetBytes(example?.InputIds.Length ?? -1));
+            if (example is not null)
+            {
+                hash.AppendData(MemoryMarshal.AsBytes(example.InputIds.AsSpan()));
+                hash.AppendData(MemoryMarshal.AsBytes(example.Labels.AsSpan()));
+            }
+        }
+
+        return Convert.ToHexStringLower(hash.GetHashAndReset());
     }
 
     private static void SaveGenerator(BinaryWriter writer, Generator generator)

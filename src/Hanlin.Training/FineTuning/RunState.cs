@@ -25,7 +25,7 @@ internal sealed class RunState(CheckpointState saved)
 
     public List<EvaluationResult> Evaluations { get; } = [.. saved.Evaluations];
 
-    public CheckpointState ToState(string options, long metricsLength, long microBatchesPerEpoch) => new()
+    public CheckpointState ToState(string options, string dataHash, long metricsLength, long microBatchesPerEpoch) => new()
     {
         GlobalStep = GlobalStep,
         StageIndex = StageIndex,
@@ -42,5 +42,6 @@ internal sealed class RunState(CheckpointState saved)
         Completed = Completed,
         StoppedEarly = StoppedEarly,
         Options = options,
+        DataHash = dataHash,
     };
 }

@@ -274,7 +274,7 @@ public sealed class FineTuneTrainerTests : IDisposable
     }
 
     [Fact]
-    public async Task A_run_directory_of_other_options_is_not_resumed()
+    public async Task A_run_directory_of_other_options_or_data_is_not_resumed()
     {
         using var model = new TinyLanguageModel();
         await new FineTuneTrainer(model, Options with { Epochs = 1 }).RunAsync(Data(40, 3, 1), [], _temp.Path, cancellationToken: TestContext.Current.CancellationToken);
@@ -283,5 +283,7 @@ public sealed class FineTuneTrainerTests : IDisposable
 
         Assert.Equal(ErrorCodes.InvalidArgument, error.Code);
         Assert.Contains("other options", error.Message);
+        var otherData = await Assert.ThrowsAsync<HanlinException>(() => new FineTuneTrainer(model, Options with { Epochs = 1 }).RunAsync(Data(40, 3, 9), [], _temp.Path, cancellationToken: TestContext.Current.CancellationToken));
+        Assert.Contains("other data", otherData.Message);
     }
 }
