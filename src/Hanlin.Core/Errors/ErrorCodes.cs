@@ -42,6 +42,10 @@ public static class ErrorCodes
     public const string DatasetEmpty = "dataset_empty";
     public const string DatasetInvalid = "dataset_invalid";
 
+    // Fine-tuning jobs: cancelling one that already finished; deleting a file a job still uses.
+    public const string JobNotCancellable = "job_not_cancellable";
+    public const string FileInUse = "file_in_use";
+
     // Model registry.
     public const string ModelNotFound = "model_not_found";
     public const string ModelChecksumMismatch = "model_checksum_mismatch";
