@@ -1,5 +1,6 @@
 using System.Net;
 using Hanlin.Server.Endpoints;
+using Hanlin.Server.FineTuning;
 using Hanlin.Server.Hosting;
 using Hanlin.Server.OpenAi;
 using Microsoft.AspNetCore.Builder;
@@ -81,7 +82,8 @@ public static class HanlinServer
         var v1 = app.MapGroup("/v1").AddEndpointFilter<ReadinessFilter>();
         v1.MapModelsEndpoints()
             .MapChatCompletionsEndpoints()
-            .MapEmbeddingsEndpoints();
+            .MapEmbeddingsEndpoints()
+            .MapFineTuningEndpoints();
 
         app.MapHealthEndpoints();
         app.MapOpenApi();
