@@ -22,6 +22,7 @@ internal static class FinetuneCommands
         dataset.Subcommands.Add(SplitCommand(console));
         var command = new Command("finetune", "Fine-tuning: datasets (training runs come with the trainer).");
         command.Subcommands.Add(dataset);
+        command.Subcommands.Add(FinetuneExportCommand.Create(console));
         return command;
     }
 
