@@ -194,7 +194,7 @@ def main():
                 step += 1
                 stage_step += 1
                 if log:
-                    log.write(json.dumps({"step": step, "epoch": step / max(1, per_epoch), "train_loss": float(out.loss),
+                    log.write(json.dumps({"step": step, "epoch": step / max(1, per_epoch), "train_loss": float(out.loss.detach()),
                                           "val_loss": None, "lr": optimizer.param_groups[0]["lr"],
                                           "tokens_per_second": tokens / max(1e-9, time.time() - started),
                                           "timestamp": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}) + "\n")
