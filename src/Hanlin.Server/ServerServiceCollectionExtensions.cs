@@ -10,6 +10,7 @@ using Hanlin.Server.Hosting;
 using Hanlin.Server.Uploads;
 using Hanlin.Storage;
 using Hanlin.Training.Jobs;
+using Hanlin.Training.Registry;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -67,6 +68,8 @@ public static class ServerServiceCollectionExtensions
         services.AddSingleton<ReadinessFilter>();
         services.TryAddSingleton(sp => FineTuneStore.ForDataDirectory(sp.GetRequiredService<HanlinDataDirectory>().Root));
         services.AddSingleton<FineTuningJobService>();
+        services.TryAddSingleton(sp => ModelRegistry.ForDataDirectory(sp.GetRequiredService<HanlinDataDirectory>().Root));
+        services.AddSingleton<FineTunedModels>();
         services.AddHostedService(sp => sp.GetRequiredService<FineTuningJobService>());
 
         services.AddProblemDetails(o => o.CustomizeProblemDetails = context =>

@@ -6,6 +6,7 @@ using Hanlin.Rag.Models;
 using Hanlin.Retrieval;
 using Hanlin.Server.Contracts;
 using Hanlin.Server.Endpoints;
+using Hanlin.Server.FineTuning;
 using Hanlin.Server.Hosting;
 using Hanlin.Server.Streaming;
 using Microsoft.AspNetCore.Builder;
@@ -44,6 +45,7 @@ internal static class ChatCompletionsEndpoints
         IKnowledgeStore store,
         IKnowledgeAnswerer answerer,
         ChatModelCatalog catalog,
+        FineTunedModels fineTuned,
         IOptions<ServerOptions> options,
         IOptions<JsonOptions> json,
         CancellationToken cancellationToken)
@@ -64,7 +66,9 @@ internal static class ChatCompletionsEndpoints
         var serializer = json.Value.SerializerOptions;
         if (!body.Model.StartsWith(KnowledgeBasePrefix, StringComparison.Ordinal))
         {
-            var client = ResolvePassThrough(catalog, body.Model);
+            var client = body.Model.StartsWith(FineTunedModels.Prefix, StringComparison.Ordinal) && !catalog.Names.Contains(body.Model, StringComparer.OrdinalIgnoreCase)
+                ? await fineTuned.GetAsync(body.Model, cancellationToken).ConfigureAwait(false)
+                : ResolvePassThrough(catalog, body.Model);
             return await PassThroughAsync(http, client, body, id, created, includeUsage, serializer, cancellationToken).ConfigureAwait(false);
         }
 
