@@ -46,6 +46,12 @@ public static class ErrorCodes
     public const string JobNotCancellable = "job_not_cancellable";
     public const string FileInUse = "file_in_use";
 
+    // Fine-tuning: chat data for a model without a chat template, a loss that became NaN/Inf,
+    // and a checkpoint that could not be written (the previous one is kept intact).
+    public const string ChatTemplateMissing = "chat_template_missing";
+    public const string TrainingDiverged = "training_diverged";
+    public const string CheckpointFailed = "checkpoint_failed";
+
     // Model registry.
     public const string ModelNotFound = "model_not_found";
     public const string ModelChecksumMismatch = "model_checksum_mismatch";
