@@ -70,6 +70,7 @@ public static class ServerServiceCollectionExtensions
         services.AddSingleton<FineTuningJobService>();
         services.TryAddSingleton(sp => ModelRegistry.ForDataDirectory(sp.GetRequiredService<HanlinDataDirectory>().Root));
         services.AddSingleton<FineTunedModels>();
+        services.TryAddSingleton<IFineTuneExecutor>(sp => new LoraFineTuneExecutor(sp.GetRequiredService<ModelRegistry>()));
         services.AddHostedService(sp => sp.GetRequiredService<FineTuningJobService>());
 
         services.AddProblemDetails(o => o.CustomizeProblemDetails = context =>

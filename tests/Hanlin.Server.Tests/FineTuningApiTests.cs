@@ -83,31 +83,52 @@ public sealed class FineTuningApiTests
     }
 
     [Fact]
-    public async Task Without_a_trainer_a_created_job_waits_and_can_be_cancelled_before_it_starts()
+    public async Task A_running_job_is_listed_and_cancelling_it_stops_its_trainer()
     {
-        await using var server = await RunningServer.StartAsync();
+        var trainer = new InstantTrainer { WaitForCancellation = true };
+        await using var server = await RunningServer.StartAsync((services, _) => services.AddSingleton<IFineTuneExecutor>(trainer));
         using var form = new MultipartFormDataContent { { new ByteArrayContent(Encoding.UTF8.GetBytes(TrainingLines)), "file", "train.jsonl" }, { new StringContent("fine-tune"), "purpose" } };
         var file = await (await server.Client.PostAsync("/v1/files", form)).Content.ReadFromJsonAsync<JsonElement>();
         var created = await (await server.Client.PostAsJsonAsync("/v1/fine_tuning/jobs", new { model = "stories260K", training_file = file.GetProperty("id").GetString() }))
             .Content.ReadFromJsonAsync<JsonElement>();
         var id = created.GetProperty("id").GetString();
         Assert.Equal("validating_files", created.GetProperty("status").GetString());
+        await trainer.Started.Task.WaitAsync(TimeSpan.FromSeconds(60));
 
         var listed = await server.Client.GetFromJsonAsync<JsonElement>("/v1/fine_tuning/jobs?limit=5");
-        Assert.Equal(id, listed.GetProperty("data")[0].GetProperty("id").GetString());
+        Assert.Equal((id, "running"), (listed.GetProperty("data")[0].GetProperty("id").GetString(), listed.GetProperty("data")[0].GetProperty("status").GetString()));
         Assert.False(listed.GetProperty("has_more").GetBoolean());
 
-        var cancelled = await (await server.Client.PostAsync($"/v1/fine_tuning/jobs/{id}/cancel", null)).Content.ReadFromJsonAsync<JsonElement>();
-        Assert.Equal("cancelled", cancelled.GetProperty("status").GetString());
+        (await server.Client.PostAsync($"/v1/fine_tuning/jobs/{id}/cancel", null)).EnsureSuccessStatusCode();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        string? status;
+        do
+        {
+            await Task.Delay(50, timeout.Token);
+            status = (await server.Client.GetFromJsonAsync<JsonElement>($"/v1/fine_tuning/jobs/{id}", timeout.Token)).GetProperty("status").GetString();
+        }
+        while (status == "running");
+
+        Assert.Equal("cancelled", status);
     }
 
     /// <summary>Stands in for the trainer (tested on its own) so these tests are about the API: one metrics event, one checkpoint.</summary>
     private sealed class InstantTrainer : IFineTuneExecutor
     {
+        public bool WaitForCancellation { get; init; }
+
+        public TaskCompletionSource Started { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
         public async Task<FineTuneOutcome> ExecuteAsync(FineTuneExecution execution, CancellationToken cancellationToken = default)
         {
             await execution.Reporter.MetricsAsync(5, new Dictionary<string, double> { ["train_loss"] = 2.0 }, cancellationToken);
             await execution.Reporter.CheckpointAsync(5, new Dictionary<string, double> { ["train_loss"] = 2.0 }, execution.RunDirectory, cancellationToken);
+            Started.TrySetResult();
+            if (WaitForCancellation)
+            {
+                await Task.Delay(Timeout.Infinite, cancellationToken);
+            }
+
             return new FineTuneOutcome($"ft:{execution.Job.Model}:{execution.Job.Suffix}", 64);
         }
     }

@@ -20,8 +20,9 @@ internal static class FinetuneCommands
         dataset.Subcommands.Add(ValidateCommand(console));
         dataset.Subcommands.Add(StatsCommand(console));
         dataset.Subcommands.Add(SplitCommand(console));
-        var command = new Command("finetune", "Fine-tuning: datasets (training runs come with the trainer).");
+        var command = new Command("finetune", "Fine-tuning: datasets, LoRA training runs and GPU recipes.");
         command.Subcommands.Add(dataset);
+        command.Subcommands.Add(FinetuneRunCommand.Create(console));
         command.Subcommands.Add(FinetuneExportCommand.Create(console));
         return command;
     }

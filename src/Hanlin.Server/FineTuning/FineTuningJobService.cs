@@ -9,7 +9,8 @@ namespace Hanlin.Server.FineTuning;
 /// Trains queued fine-tuning jobs in the background, one at a time, with the registered <see cref="IFineTuneExecutor"/>.
 /// On start it re-queues jobs a previous process left running (they resume from their checkpoints); it wakes when a
 /// job is created and otherwise looks for work every few seconds (a job created by the CLI in another process).
-/// Without an executor, jobs are validated but wait in the queue, and the start-up log says so.
+/// The executor is the in-process LoRA trainer unless the host registers another; without one, jobs wait in the queue and
+/// the start-up log says so.
 /// </summary>
 internal sealed partial class FineTuningJobService(FineTuneStore store, IServiceProvider services, ILogger<FineTuningJobService> logger) : BackgroundService
 {
