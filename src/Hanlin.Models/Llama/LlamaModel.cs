@@ -317,7 +317,8 @@ public sealed class LlamaModel : IDisposable
     /// logits <c>[batch, seq, vocab]</c> that carry the autograd graph back to the attached adapter's tensors (the base
     /// weights take no gradient and are never copied). <paramref name="attentionMask"/> <c>[batch, seq]</c> (1 = token,
     /// 0 = padding; pad on the right) hides padding keys, as transformers does. When <paramref name="training"/>, LoRA
-    /// dropout applies to each adapter's input. Without an adapter this is a plain full-sequence forward. The caller owns the result.
+    /// dropout applies to each adapter's input. Without an adapter this is a plain full-sequence forward. For evaluation,
+    /// call it inside <c>torch.no_grad()</c> so no graph is recorded. The caller owns the result.
     /// </summary>
     public Tensor ForwardTraining(Tensor tokens, Tensor? attentionMask = null, bool training = true)
     {
@@ -402,7 +403,14 @@ public sealed class LlamaModel : IDisposable
     private Tensor Project(Tensor input, int layer, LoraTargetModule module, Tensor weight, Tensor? bias = null)
     {
         var output = Linear(input, weight, bias);
-        return _adapter is null ? output : _adapter.Apply(layer, module, input, output, training: false);
+        if (_adapter is null)
+        {
+            return output;
+        }
+
+        // The adapter's tensors require gradients; inference must not record a graph (it would reach into the KV cache).
+        using var noGrad = no_grad();
+        return _adapter.Apply(layer, module, input, output, training: false);
     }
 
     // One decoded token against a large matrix streams the weights through MatVec; everything else is TorchSharp.

@@ -49,6 +49,7 @@ internal static class LlamaTrainingForward
             hidden = hidden.logical_and(eye(seq, dtype: ScalarType.Bool).logical_and(blind).logical_not());
         }
 
+        var visible = hidden.logical_not();
         var x = weights.TokenEmbedding.index_select(0, tokens.reshape(-1)).reshape(batch, seq, c.Dim); // [batch, seq, dim]
         var group = c.Heads / c.KvHeads;
         for (var layer = 0; layer < c.Layers; layer++)
@@ -72,10 +73,10 @@ internal static class LlamaTrainingForward
                 v = v.repeat_interleave(group, 1);
             }
 
-            var scores = matmul(q, k.transpose(2, 3)) / MathF.Sqrt(c.HeadDim); // [batch, heads, seq, seq]
-            scores = scores.masked_fill(hidden, float.NegativeInfinity);
-            var probabilities = scores.dtype == ScalarType.Float32 ? scores.softmax(-1) : scores.to(ScalarType.Float32).softmax(-1).to(scores.dtype);
-            var attention = matmul(probabilities, v).transpose(1, 2).reshape(batch, seq, c.Dim); // [batch, seq, dim]
+            // libtorch's fused attention (its CPU kernel has a backward) never materialises the [seq, seq] scores per
+            // head for autograd to keep; the mask is boolean with true = visible. [batch, heads, seq, headDim]
+            var attention = F.scaled_dot_product_attention(q, k, v, visible)
+                .transpose(1, 2).reshape(batch, seq, c.Dim); // [batch, seq, dim]
             x = x + Project(attention, LoraTargetModule.OProj, w.Wo);
 
             h = model.RmsNorm(x, w.FfnNorm);

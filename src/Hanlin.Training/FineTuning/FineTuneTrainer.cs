@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using Hanlin.Core.Errors;
 using Hanlin.Models.Runtime;
@@ -124,7 +123,7 @@ public sealed class FineTuneTrainer
         }
 
         var run = new RunState(state);
-        var stopwatch = Stopwatch.StartNew();
+        var sessionStart = _timeProvider.GetTimestamp();
         var stepsThisSession = 0;
         var order = Array.Empty<int>();
         var orderEpoch = -1L;
@@ -197,7 +196,7 @@ public sealed class FineTuneTrainer
 
             var seconds = _timeProvider.GetElapsedTime(started).TotalSeconds;
             double? tokensPerSecond = seconds > 0 ? inputTokens / seconds : null;
-            var remaining = TimeSpan.FromTicks(stopwatch.Elapsed.Ticks / stepsThisSession * (totalSteps - run.GlobalStep));
+            var remaining = TimeSpan.FromTicks(_timeProvider.GetElapsedTime(sessionStart).Ticks / stepsThisSession * (totalSteps - run.GlobalStep));
             var epochs = (double)run.MicroBatches / microBatchesPerEpoch;
             metrics.Append(run.GlobalStep, epochs, loss, null, learningRate, tokensPerSecond);
             progress?.Report(new TrainingProgress(run.GlobalStep, totalSteps, epochs, stage.Name, loss, null, learningRate, tokensPerSecond, remaining));
@@ -236,7 +235,7 @@ public sealed class FineTuneTrainer
 
             if (newBest || run.Completed || run.GlobalStep % _options.CheckpointInterval == 0)
             {
-                store.Write(run.ToState(optionsJson, metrics.Length, microBatchesPerEpoch), w => SaveWeights(w, named), optimizer.Save, w => generator.get_state().Save(w));
+                store.Write(run.ToState(optionsJson, metrics.Length, microBatchesPerEpoch), w => SaveWeights(w, named), optimizer.Save, w => SaveGenerator(w, generator));
                 store.Prune(_options.KeepCheckpoints, run.BestStep);
             }
         }
@@ -332,6 +331,12 @@ public sealed class FineTuneTrainer
         {
             throw new HanlinException(ErrorCodes.CorruptFile, $"The checkpoint '{store.PathOf(step)}' cannot be restored: {exception.Message}", exception);
         }
+    }
+
+    private static void SaveGenerator(BinaryWriter writer, Generator generator)
+    {
+        using var state = generator.get_state();
+        state.Save(writer);
     }
 
     private static void SaveWeights(BinaryWriter writer, IReadOnlyList<KeyValuePair<string, Tensor>> named)

@@ -69,7 +69,8 @@ public sealed class HanlinWrittenAdapterTests
         LlamaModel.LoadHuggingFaceAsync(HfFixtures.Directory(Base), cancellationToken: TestContext.Current.CancellationToken);
 
     // PEFT's initialisation (B = 0) would make the adapter a no-op, so B is drawn at random: the check then proves
-    // that PEFT reads every factor, name and the scaling as Hanlin meant them.
+    // that PEFT reads every factor, name and the scaling as Hanlin meant them. Uniform draws, because libtorch's CPU
+    // uniform sampler is serial and gives the same bits everywhere, while its normal sampler has an AVX2 path.
     private static LoraAdapter WrittenAdapter(LlamaConfig shape)
     {
         var config = new LoraConfig(4, 16) { Dropout = 0.05, BaseModelNameOrPath = Base };
@@ -80,7 +81,7 @@ public sealed class HanlinWrittenAdapterTests
         {
             using var scope = NewDisposeScope();
             var b = adapter.LoraB(layer, module)!;
-            b.copy_(randn(b.shape, generator: generator).mul_(0.2));
+            b.copy_(rand(b.shape, generator: generator).sub_(0.5).mul_(0.7)); // uniform in ±0.35
         }
 
         return adapter;

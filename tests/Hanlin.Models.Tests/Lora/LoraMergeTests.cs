@@ -32,6 +32,35 @@ public sealed class LoraMergeTests
     }
 
     [Fact]
+    public async Task A_bf16_model_runs_trains_and_merges_its_fp32_adapter_within_bf16_tolerance()
+    {
+        using var model = await LlamaModel.LoadHuggingFaceAsync(HfFixtures.Directory(HfFixtures.Qwen2Tied), ScalarType.BFloat16, cancellationToken: TestContext.Current.CancellationToken);
+        using var adapter = LoraAdapter.Load(PeftFixtures.Directory(PeftFixtures.Qwen2Lora));
+        model.AttachAdapter(adapter);
+        using var scope = NewDisposeScope();
+        var reference = PeftFixtures.Reference(PeftFixtures.Qwen2Lora);
+        var expected = PeftFixtures.ReferenceTensor(PeftFixtures.Qwen2Lora, "logits");
+        var scale = expected.abs().max().item<float>();
+
+        var logits = model.ForwardTraining(PeftFixtures.Matrix(reference.GetProperty("input_ids")), PeftFixtures.Matrix(reference.GetProperty("attention_mask")), training: true);
+        LlamaModel.CausalLmLoss(logits, PeftFixtures.Matrix(reference.GetProperty("labels"))).backward();
+        Assert.All(adapter.Parameters, p => Assert.Equal(ScalarType.Float32, p.grad!.dtype));
+        Assert.True(HfFixtures.MaxDifference(logits, expected) <= 0.05f * scale, $"training forward: {HfFixtures.MaxDifference(logits, expected)} of {scale}");
+
+        var tokens = PeftFixtures.Matrix(reference.GetProperty("input_ids"));
+        using var onTheFlyCache = model.CreateCache(batchSize: 2);
+        var onTheFly = model.Forward(tokens, 0, onTheFlyCache);
+        model.MergeAdapter();
+        using var mergedCache = model.CreateCache(batchSize: 2);
+        var merged = model.Forward(tokens, 0, mergedCache);
+
+        Assert.Equal(ScalarType.BFloat16, model.DType);
+        Assert.True(HfFixtures.MaxDifference(merged, onTheFly) <= 0.05f * scale, $"merged vs on the fly: {HfFixtures.MaxDifference(merged, onTheFly)} of {scale}");
+        var (unpadded, peftUnpadded) = (merged[0], expected[0]); // this forward has no padding mask: row 1's padding counts as tokens
+        Assert.True(HfFixtures.MaxDifference(unpadded, peftUnpadded) <= 0.05f * scale, $"merged vs PEFT: {HfFixtures.MaxDifference(unpadded, peftUnpadded)} of {scale}");
+    }
+
+    [Fact]
     public async Task A_merged_model_saved_as_a_hugging_face_directory_loads_back_with_the_same_logits()
     {
         using var temp = new TempDirectory();

@@ -49,6 +49,7 @@ public sealed class PeftParityTests
             parts.Add(model.Forward(ids.narrow(1, i, 1), i, cache));
         }
 
+        Assert.All(parts, p => Assert.False(p.requires_grad));
         var difference = HfFixtures.MaxDifference(cat(parts, 1)[0], PeftFixtures.ReferenceTensor(fixture, "logits")[0]);
         Assert.True(difference <= LogitTolerance, $"{fixture}: max |logit difference| {difference}");
     }
@@ -111,6 +112,30 @@ public sealed class PeftParityTests
         Assert.All(adapter.Parameters, p => Assert.NotNull(p.grad));
         Assert.All(model.Weights.Layers.SelectMany(l => l.All), w => Assert.False(w.requires_grad));
         Assert.False(model.Weights.TokenEmbedding.requires_grad);
+    }
+
+    [Fact]
+    public async Task A_training_step_leaves_no_tensors_alive()
+    {
+        using var model = await PeftFixtures.LoadBaseAsync(PeftFixtures.Qwen2Lora);
+        using var adapter = LoraAdapter.Load(PeftFixtures.Directory(PeftFixtures.Qwen2Lora));
+        model.AttachAdapter(adapter);
+        var reference = PeftFixtures.Reference(PeftFixtures.Qwen2Lora);
+        var before = TorchSharp.DisposeScopeManager.Statistics.ThreadTotalLiveCount;
+
+        using (var scope = NewDisposeScope())
+        {
+            var logits = model.ForwardTraining(PeftFixtures.Matrix(reference.GetProperty("input_ids")), PeftFixtures.Matrix(reference.GetProperty("attention_mask")), training: true);
+            LlamaModel.CausalLmLoss(logits, PeftFixtures.Matrix(reference.GetProperty("labels"))).backward();
+        }
+
+        // Gradients belong to the parameters (one per tensor, kept until the optimiser clears them), not to the step.
+        foreach (var parameter in adapter.Parameters)
+        {
+            using var gradient = parameter.grad;
+        }
+
+        Assert.Equal(before, TorchSharp.DisposeScopeManager.Statistics.ThreadTotalLiveCount);
     }
 
     private static double LlamaModelLoss(Tensor logits, Tensor labels) => LlamaModel.CausalLmLoss(logits, labels).item<float>();

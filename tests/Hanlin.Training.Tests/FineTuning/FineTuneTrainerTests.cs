@@ -214,6 +214,18 @@ public sealed class FineTuneTrainerTests : IDisposable
     }
 
     [Fact]
+    public async Task A_bf16_model_trains_with_fp32_optimiser_state()
+    {
+        using var model = new TinyLanguageModel(dtype: TorchSharp.torch.ScalarType.BFloat16);
+        var recorder = new Recorder();
+
+        await new FineTuneTrainer(model, Options with { Precision = TrainingPrecision.BFloat16 }).RunAsync(Data(40, 3, 1), [], _temp.Path, recorder, TestContext.Current.CancellationToken);
+
+        Assert.Equal(TorchSharp.torch.ScalarType.BFloat16, model.TrainableParameters[0].Value.dtype);
+        Assert.True(recorder.Reports[^1].TrainLoss < recorder.Reports[0].TrainLoss * 0.8, $"loss {recorder.Reports[0].TrainLoss} -> {recorder.Reports[^1].TrainLoss}");
+    }
+
+    [Fact]
     public async Task An_empty_training_split_is_refused()
     {
         using var model = new TinyLanguageModel();

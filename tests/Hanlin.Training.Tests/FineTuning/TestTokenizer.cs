@@ -10,7 +10,7 @@ internal static class TestTokenizer
         "{% for message in messages %}{{ '<|im_start|>' + message['role'] + '\\n' + message['content'] + '<|im_end|>' + '\\n' }}{% endfor %}" +
         "{% if add_generation_prompt %}{{ '<|im_start|>assistant\\n' }}{% endif %}";
 
-    public static ITextTokenizer Create(TempDirectory directory)
+    public static ITextTokenizer Create(TempDirectory directory, string? chatTemplate = null)
     {
         var symbols = ByteSymbols();
         var vocab = new JsonObject();
@@ -48,7 +48,13 @@ internal static class TestTokenizer
             },
         };
         directory.Write("tokenizer.json", json.ToJsonString());
-        directory.Write("tokenizer_config.json", """{"eos_token": "<|endoftext|>", "pad_token": "<|endoftext|>"}""");
+        var config = new JsonObject { ["eos_token"] = "<|endoftext|>", ["pad_token"] = "<|endoftext|>" };
+        if (chatTemplate is not null)
+        {
+            config["chat_template"] = chatTemplate;
+        }
+
+        directory.Write("tokenizer_config.json", config.ToJsonString());
         return TokenizerLoader.Load(directory.Path);
     }
 
