@@ -1,6 +1,7 @@
 using Hanlin.Core.Errors;
 using Hanlin.Models.HuggingFace;
 using Hanlin.Models.Llama2c;
+using Hanlin.Models.Lora;
 using Hanlin.Models.Runtime;
 using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;
@@ -15,6 +16,7 @@ public sealed class LlamaModel : IDisposable
 {
     private LlamaWeights _weights;
     private readonly RotaryEmbedding _rope;
+    private LoraAdapter? _adapter;
     private bool _disposed;
 
     internal LlamaModel(LlamaConfig config, LlamaWeights weights, string source)
@@ -33,6 +35,12 @@ public sealed class LlamaModel : IDisposable
 
     /// <summary>The tensors, for loaders' and tests' inspection; owned by this model.</summary>
     internal LlamaWeights Weights => _weights;
+
+    /// <summary>RoPE tables, shared with the training forward.</summary>
+    internal RotaryEmbedding Rope => _rope;
+
+    /// <summary>The LoRA adapter applied on the fly by every forward, or null; not owned by the model.</summary>
+    public LoraAdapter? Adapter => _adapter;
 
     /// <summary>Number of parameters (a tied classifier counted once).</summary>
     public long ParameterCount => _weights.ParameterCount;
@@ -206,9 +214,9 @@ public sealed class LlamaModel : IDisposable
             using var layerScope = NewDisposeScope();
             var w = _weights.Layers[layer];
             var h = RmsNorm(x, w.AttentionNorm);
-            var q = Linear(h, w.Wq, w.Bq).view(batch, seq, c.Heads, c.HeadDim).transpose(1, 2);   // [batch, heads, seq, headDim]
-            var k = Linear(h, w.Wk, w.Bk).view(batch, seq, c.KvHeads, c.HeadDim).transpose(1, 2); // [batch, kvHeads, seq, headDim]
-            var v = Linear(h, w.Wv, w.Bv).view(batch, seq, c.KvHeads, c.HeadDim).transpose(1, 2);
+            var q = Project(h, layer, LoraTargetModule.QProj, w.Wq, w.Bq).view(batch, seq, c.Heads, c.HeadDim).transpose(1, 2);   // [batch, heads, seq, headDim]
+            var k = Project(h, layer, LoraTargetModule.KProj, w.Wk, w.Bk).view(batch, seq, c.KvHeads, c.HeadDim).transpose(1, 2); // [batch, kvHeads, seq, headDim]
+            var v = Project(h, layer, LoraTargetModule.VProj, w.Wv, w.Bv).view(batch, seq, c.KvHeads, c.HeadDim).transpose(1, 2);
             q = positions is null ? _rope.Apply(q, start) : _rope.Apply(q, positions);
             k = positions is null ? _rope.Apply(k, start) : _rope.Apply(k, positions);
             cache.Write(layer, start, k, v);
@@ -232,11 +240,11 @@ public sealed class LlamaModel : IDisposable
             var attention = matmul(probabilities, values)                       // [batch, kvHeads, group*seq, headDim]
                 .reshape(batch, c.Heads, seq, c.HeadDim)                         // [batch, heads, seq, headDim]
                 .transpose(1, 2).reshape(batch, seq, c.Heads * c.HeadDim);      // [batch, seq, dim]
-            x = x + Linear(attention, w.Wo);
+            x = x + Project(attention, layer, LoraTargetModule.OProj, w.Wo);
 
             h = RmsNorm(x, w.FfnNorm);
-            var gated = F.silu(Linear(h, w.W1)) * Linear(h, w.W3);          // [batch, seq, hidden]
-            x = (x + Linear(gated, w.W2)).MoveToOuterDisposeScope();
+            var gated = F.silu(Project(h, layer, LoraTargetModule.GateProj, w.W1)) * Project(h, layer, LoraTargetModule.UpProj, w.W3); // [batch, seq, hidden]
+            x = (x + Project(gated, layer, LoraTargetModule.DownProj, w.W2)).MoveToOuterDisposeScope();
         }
 
         if (lastPositionOnly)
@@ -253,6 +261,97 @@ public sealed class LlamaModel : IDisposable
         return logits.MoveToOuterDisposeScope();
     }
 
+    /// <summary>
+    /// Applies <paramref name="adapter"/> on the fly in every later forward (replacing any adapter attached before), or
+    /// detaches the current one when null. The model does not own the adapter: keep it alive while attached and dispose it yourself.
+    /// </summary>
+    /// <exception cref="HanlinException"><c>invalid_argument</c> when the adapter's layers or shapes do not fit this model.</exception>
+    public void AttachAdapter(LoraAdapter? adapter)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        adapter?.CheckFits(Config, Source);
+        _adapter = adapter;
+    }
+
+    /// <summary>
+    /// Folds the attached adapter into the base weights (W += scaling·B·A, computed in fp32 and rounded once to the
+    /// model's type) and detaches it; the adapter itself is left intact. Afterwards the model computes what it did with
+    /// the adapter attached, without the per-token cost.
+    /// </summary>
+    /// <exception cref="HanlinException"><c>invalid_argument</c> when no adapter is attached.</exception>
+    public void MergeAdapter()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var adapter = _adapter ?? throw new HanlinException(ErrorCodes.InvalidArgument, $"Model '{Source}' has no LoRA adapter attached to merge.");
+        using var noGrad = no_grad();
+        foreach (var (layer, module) in adapter.Targets)
+        {
+            using var scope = NewDisposeScope();
+            var w = _weights.Layers[layer];
+            var weight = module switch
+            {
+                LoraTargetModule.QProj => w.Wq,
+                LoraTargetModule.KProj => w.Wk,
+                LoraTargetModule.VProj => w.Wv,
+                LoraTargetModule.OProj => w.Wo,
+                LoraTargetModule.GateProj => w.W1,
+                LoraTargetModule.UpProj => w.W3,
+                _ => w.W2,
+            };
+            var delta = adapter.Delta(layer, module); // [out, in] fp32
+            if (weight.dtype == ScalarType.Float32)
+            {
+                weight.add_(delta);
+            }
+            else
+            {
+                weight.copy_(weight.to(ScalarType.Float32).add_(delta));
+            }
+        }
+
+        _adapter = null;
+    }
+
+    /// <summary>
+    /// Runs <paramref name="tokens"/> <c>[batch, seq]</c> (int64) at positions 0..seq-1 without a KV cache and returns fp32
+    /// logits <c>[batch, seq, vocab]</c> that carry the autograd graph back to the attached adapter's tensors (the base
+    /// weights take no gradient and are never copied). <paramref name="attentionMask"/> <c>[batch, seq]</c> (1 = token,
+    /// 0 = padding; pad on the right) hides padding keys, as transformers does. When <paramref name="training"/>, LoRA
+    /// dropout applies to each adapter's input. Without an adapter this is a plain full-sequence forward. The caller owns the result.
+    /// </summary>
+    public Tensor ForwardTraining(Tensor tokens, Tensor? attentionMask = null, bool training = true)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        return LlamaTrainingForward.Run(this, _adapter, tokens, attentionMask, training);
+    }
+
+    /// <summary>
+    /// transformers' causal-LM loss: logits at position t predict <paramref name="labels"/>[t+1]; positions labelled -100
+    /// (prompt, padding) are ignored, and the cross-entropy is averaged over the counted tokens of the whole batch.
+    /// <paramref name="logits"/> <c>[batch, seq, vocab]</c>, <paramref name="labels"/> <c>[batch, seq]</c> int64; returns a
+    /// scalar fp32 tensor (NaN when no token is counted, as in transformers). The caller owns the result.
+    /// </summary>
+    public static Tensor CausalLmLoss(Tensor logits, Tensor labels) => LlamaTrainingForward.CausalLmLoss(logits, labels);
+
+    /// <summary>
+    /// Saves the model as a Hugging Face directory (<c>config.json</c>, <c>model.safetensors</c> in the model's element
+    /// type) that <see cref="LoadHuggingFaceAsync"/> and transformers load. When the model was loaded from a Hugging Face
+    /// directory its <c>config.json</c> is kept (with the new dtype) and its tokenizer, chat-template and generation files
+    /// are copied. Merge an attached adapter first (<see cref="MergeAdapter"/>).
+    /// </summary>
+    /// <exception cref="HanlinException"><c>invalid_argument</c> when an adapter is attached or the directory is not empty; <c>unreadable_file</c> when writing fails.</exception>
+    public Task SaveHuggingFaceAsync(string directory, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(directory);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_adapter is not null)
+        {
+            throw new HanlinException(ErrorCodes.InvalidArgument, $"Model '{Source}' has a LoRA adapter attached; merge it (MergeAdapter) or detach it before saving the model.");
+        }
+
+        return Task.Run(() => HuggingFaceCheckpointWriter.Save(Config, _weights, Source, directory, cancellationToken), cancellationToken);
+    }
+
     public void Dispose()
     {
         if (_disposed)
@@ -265,7 +364,7 @@ public sealed class LlamaModel : IDisposable
         _weights.Dispose();
     }
 
-    private Tensor RmsNorm(Tensor x, Tensor weight)
+    internal Tensor RmsNorm(Tensor x, Tensor weight)
     {
         // x / sqrt(mean(x²) + eps) · weight over the last dimension, accumulated in fp32 for bf16 inputs. [.., dim]
         var dtype = x.dtype;
@@ -298,6 +397,14 @@ public sealed class LlamaModel : IDisposable
 
         return (tensor(hidden, batch, 1, seq, total), tensor(positions, batch, seq));
     }
+    // The one seam where an attached LoRA adapter adds scaling·B·A·x to a projection's output (per module, after the
+    // base weight and bias), so the base weights are never modified or copied while an adapter is attached.
+    private Tensor Project(Tensor input, int layer, LoraTargetModule module, Tensor weight, Tensor? bias = null)
+    {
+        var output = Linear(input, weight, bias);
+        return _adapter is null ? output : _adapter.Apply(layer, module, input, output, training: false);
+    }
+
     // One decoded token against a large matrix streams the weights through MatVec; everything else is TorchSharp.
     private static Tensor Linear(Tensor input, Tensor weight, Tensor? bias = null) =>
         MatVec.Applies(input, weight) ? MatVec.Linear(input, weight, bias) : F.linear(input, weight, bias);
