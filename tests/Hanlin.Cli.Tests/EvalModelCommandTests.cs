@@ -1,3 +1,7 @@
+using Hanlin.Models.Llama;
+using Hanlin.Models.Lora;
+using static TorchSharp.torch;
+
 namespace Hanlin.Cli.Tests;
 
 public sealed class EvalModelCommandTests
@@ -40,7 +44,44 @@ public sealed class EvalModelCommandTests
     }
 
     [Fact]
-    public async Task Eval_model_with_an_adapter_is_refused_clearly_until_adapters_are_supported()
+    public async Task Eval_model_with_a_lora_adapter_scores_the_adapted_model_and_a_zero_adapter_changes_nothing()
+    {
+        var model = SharedData.Require("models/stories260K/stories260K.bin");
+        var tokenizer = SharedData.Require("models/stories260K/tok512.bin");
+        using var dir = new TempDirectory();
+        var data = dir.Write("eval.jsonl", Chat);
+        using (var shape = LlamaModel.LoadLlama2c(model))
+        {
+            // PEFT's initialisation (B = 0) is a no-op adapter; a second one gets random B so it must change the scores.
+            using var zero = LoraAdapter.Create(new LoraConfig(4, 8), shape.Config, seed: 1);
+            zero.Save(dir.File("zero"));
+            using var random = LoraAdapter.Create(new LoraConfig(4, 8), shape.Config, seed: 1);
+            using var generator = new Generator(3);
+            using var noGrad = no_grad();
+            foreach (var (layer, module) in random.Targets)
+            {
+                using var scope = NewDisposeScope();
+                var b = random.LoraB(layer, module)!;
+                b.copy_(randn(b.shape, generator: generator).mul_(0.5));
+            }
+
+            random.Save(dir.File("random"));
+        }
+
+        string[] Args(params string[] extra) => ["eval", "model", "--model", model, "--tokenizer", tokenizer, "--data", data, "--no-generate", .. extra];
+        var (baseExit, bare) = await CliRunner.RunJsonAsync(Args());
+        var (zeroExit, zeroed) = await CliRunner.RunJsonAsync(Args("--adapter", dir.File("zero")));
+        var (randomExit, adapted) = await CliRunner.RunJsonAsync(Args("--adapter", dir.File("random")));
+
+        Assert.Equal([ExitCodes.Success, ExitCodes.Success, ExitCodes.Success], [baseExit, zeroExit, randomExit]);
+        var perplexity = bare.GetProperty("result").GetProperty("perplexity").GetDouble();
+        Assert.Equal(perplexity, zeroed.GetProperty("result").GetProperty("perplexity").GetDouble(), 4);
+        Assert.NotEqual(perplexity, adapted.GetProperty("result").GetProperty("perplexity").GetDouble(), 2);
+        Assert.Equal(dir.File("random"), adapted.GetProperty("adapter").GetString());
+    }
+
+    [Fact]
+    public async Task Eval_model_with_a_missing_adapter_fails_with_file_not_found()
     {
         var model = SharedData.Require("models/stories260K/stories260K.bin");
         var tokenizer = SharedData.Require("models/stories260K/tok512.bin");
@@ -49,9 +90,8 @@ public sealed class EvalModelCommandTests
 
         var (exit, json) = await CliRunner.RunJsonAsync("eval", "model", "--model", model, "--tokenizer", tokenizer, "--adapter", dir.File("adapter"), "--data", data);
 
-        Assert.NotEqual(ExitCodes.Success, exit);
-        Assert.Equal("unsupported_model", json.GetProperty("error").GetProperty("code").GetString());
-        Assert.Contains("adapters not supported yet", json.GetProperty("error").GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Equal(ExitCodes.Failure, exit);
+        Assert.Equal("file_not_found", json.GetProperty("error").GetProperty("code").GetString());
     }
 
     [Fact]

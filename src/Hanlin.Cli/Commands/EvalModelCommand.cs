@@ -54,7 +54,7 @@ internal static class EvalModelCommand
             var modelPath = parseResult.GetValue(model)!;
             var adapterPath = parseResult.GetValue(adapter);
             using var chat = await ModelCommands.LoadChatModelAsync(modelPath, parseResult.GetValue(tokenizer), parseResult.GetValue(dtype)!, cancellationToken).ConfigureAwait(false);
-            ModelAdapters.Attach(chat, adapterPath);
+            using var attached = ModelAdapters.Attach(chat, adapterPath);
             var options = new ModelEvaluationOptions { MaxExamples = limit, MaxNewTokens = newTokens, Generate = !parseResult.GetValue(noGenerate) };
             var result = await Task.Run(() => ModelEvaluator.Evaluate(chat, dataset.Examples, options, cancellationToken: cancellationToken), cancellationToken).ConfigureAwait(false);
             var evaluation = new EvaluationReport(modelPath, adapterPath, dataset.Path, dataset.Format, DateTimeOffset.UtcNow, result, curve);

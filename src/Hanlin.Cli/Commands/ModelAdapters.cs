@@ -1,24 +1,33 @@
-using Hanlin.Core.Errors;
 using Hanlin.Models.Chat;
+using Hanlin.Models.Lora;
 
 namespace Hanlin.Cli.Commands;
 
-/// <summary>
-/// The one place commands apply a LoRA adapter directory to a loaded model. Until the LoRA runtime lands, any
-/// <c>--adapter</c> is refused here with a clear error rather than silently evaluating the bare base model.
-/// </summary>
+/// <summary>The one place commands apply a LoRA adapter directory (PEFT format) to a loaded model.</summary>
 internal static class ModelAdapters
 {
-    public static void Attach(LocalChatModel model, string? adapterDirectory)
+    /// <summary>
+    /// Loads the adapter in <paramref name="adapterDirectory"/> and attaches it on the fly to <paramref name="model"/>;
+    /// null when no adapter is asked for. The caller disposes the adapter after the model's last forward.
+    /// </summary>
+    public static LoraAdapter? Attach(LocalChatModel model, string? adapterDirectory)
     {
         ArgumentNullException.ThrowIfNull(model);
         if (adapterDirectory is null)
         {
-            return;
+            return null;
         }
 
-        throw new HanlinException(
-            ErrorCodes.UnsupportedModel,
-            $"LoRA adapters not supported yet: '{adapterDirectory}' cannot be applied to model '{model.Name}' by this build.");
+        var adapter = LoraAdapter.Load(adapterDirectory);
+        try
+        {
+            model.Model.AttachAdapter(adapter);
+            return adapter;
+        }
+        catch
+        {
+            adapter.Dispose();
+            throw;
+        }
     }
 }
