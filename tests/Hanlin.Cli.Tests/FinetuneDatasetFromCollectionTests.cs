@@ -91,6 +91,19 @@ public sealed class FinetuneDatasetFromCollectionTests
     }
 
     [Fact]
+    public async Task Max_passages_limits_how_much_of_the_collection_is_read()
+    {
+        using var dir = new TempDirectory();
+        var data = await IngestAsync(dir);
+
+        var (exit, json) = await CliRunner.RunJsonAsync("finetune", "dataset", "--from-collection", "pharmacy", "--max-passages", "1", "--out", dir.File("one.jsonl"), "--data", data);
+
+        Assert.Equal(ExitCodes.Success, exit);
+        Assert.Equal(1, json.GetProperty("passages").GetInt32());
+        Assert.Equal(1, json.GetProperty("pairs").GetInt32());
+    }
+
+    [Fact]
     public async Task A_missing_collection_fails_with_collection_not_found()
     {
         using var dir = new TempDirectory();

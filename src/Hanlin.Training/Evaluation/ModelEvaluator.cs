@@ -122,7 +122,7 @@ public static class ModelEvaluator
         var target = tensor(targets.ToArray()).unsqueeze(1);                               // [n, 1]
         var nll = rows.gather(1, target).squeeze(1).neg().to(ScalarType.Float64);         // [n]
         var predicted = rows.argmax(1).data<long>().ToArray();
-        var accuracy = LanguageModelMetrics.TokenAccuracy(predicted, [.. targets]);
-        return (nll.sum().item<double>(), positions.Count, (long)Math.Round(accuracy * positions.Count));
+        var correct = predicted.Where((id, i) => id == targets[i]).LongCount();
+        return (nll.sum().item<double>(), positions.Count, correct);
     }
 }

@@ -57,6 +57,11 @@ public sealed class KnowledgeDatasetBuilder
         var skipped = 0;
         foreach (var document in await _store.ListDocumentsAsync(found.Id, cancellationToken).ConfigureAwait(false))
         {
+            if (passages >= options.MaxPassages)
+            {
+                break;
+            }
+
             foreach (var chunk in await _store.GetChunksAsync(document.Id, cancellationToken).ConfigureAwait(false))
             {
                 if (passages >= options.MaxPassages)
