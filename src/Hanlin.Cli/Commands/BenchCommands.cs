@@ -177,7 +177,7 @@ internal static class BenchCommands
             }
             finally
             {
-                if (given is null && !parseResult.GetValue(keep) && Directory.Exists(work))
+                if (!parseResult.GetValue(keep) && Directory.Exists(work))
                 {
                     Directory.Delete(work, recursive: true);
                 }
