@@ -2,6 +2,7 @@ using System.Net;
 using Hanlin.Server.Endpoints;
 using Hanlin.Server.Hosting;
 using Hanlin.Server.OpenAi;
+using Hanlin.Server.Security;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -61,6 +62,7 @@ public static class HanlinServer
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseRouting();
+        app.UseMiddleware<ApiKeyAuthentication>();
         app.UseMiddleware<BodySizeLimitMiddleware>();
         app.MapHanlinEndpoints();
         return app;

@@ -42,8 +42,9 @@ internal static class LoadDriver
                             await response.Content.LoadIntoBufferAsync(cancellationToken).ConfigureAwait(false);
                             ok = response.IsSuccessStatusCode;
                         }
-                        catch (HttpRequestException)
+                        catch (Exception ex) when (ex is HttpRequestException || (ex is TaskCanceledException && !cancellationToken.IsCancellationRequested))
                         {
+                            // A refused connection or a request past the client timeout counts as an error, not a crash.
                         }
 
                         var elapsed = Stopwatch.GetTimestamp() - started;

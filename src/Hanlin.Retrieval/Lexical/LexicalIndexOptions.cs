@@ -18,6 +18,9 @@ public sealed record LexicalIndexOptions
     /// </summary>
     public int MaxQueryTerms { get; init; } = 200;
 
+    /// <summary>Boost of a context term (<see cref="HybridQuery.Context"/>) relative to a query term of the same field.</summary>
+    public float ContextBoost { get; init; } = 0.3f;
+
     /// <summary>
     /// Share of chunks above which a query term counts as common: it then only adds score to chunks that
     /// also match a rarer query term (see Lucene's CommonTermsQuery). Set above 1 to disable.
