@@ -27,6 +27,13 @@ public sealed record LexicalIndexOptions
     /// </summary>
     public double CommonTermRatio { get; init; } = 0.05;
 
+    /// <summary>
+    /// Most common terms scored per query, the rarest first. Scoring walks every common term's long posting
+    /// list while each adds little (a low IDF), so a long query (a pasted CJK sentence is dozens of bigrams)
+    /// keeps its most telling common terms and drops the rest; rare terms are all kept.
+    /// </summary>
+    public int MaxCommonTerms { get; init; } = 16;
+
     /// <summary>Index size below which no term counts as common (small indexes are fast anyway).</summary>
     public int CommonTermMinChunks { get; init; } = 1_000;
 

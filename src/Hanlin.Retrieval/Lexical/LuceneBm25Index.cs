@@ -335,11 +335,26 @@ public sealed class LuceneBm25Index : IDisposable
         var numDocs = reader.NumDocs;
         var rare = new BooleanQuery(disableCoord: true);
         var common = new BooleanQuery(disableCoord: true);
+        var commonTerms = new List<(string Text, TermContext States)>();
         foreach (var text in terms)
         {
-            var isCommon = numDocs >= _options.CommonTermMinChunks
-                && reader.DocFreq(new Term(TextField, text)) > _options.CommonTermRatio * numDocs;
-            AddFieldClauses(isCommon ? common : rare, text, titleAndSection: !isCommon, boost);
+            // The term's per-segment states are looked up once, for the common-term test and for scoring.
+            var term = new Term(TextField, text);
+            var states = TermContext.Build(reader.Context, term);
+            var isCommon = numDocs >= _options.CommonTermMinChunks && states.DocFreq > _options.CommonTermRatio * numDocs;
+            if (isCommon)
+            {
+                commonTerms.Add((text, states));
+            }
+            else
+            {
+                AddFieldClauses(rare, text, states, titleAndSection: true, boost);
+            }
+        }
+
+        foreach (var (text, states) in commonTerms.OrderBy(t => t.States.DocFreq).Take(_options.MaxCommonTerms))
+        {
+            AddFieldClauses(common, text, states, titleAndSection: false, boost);
         }
 
         if (rare.Clauses.Count == 0 || common.Clauses.Count == 0)
@@ -356,9 +371,9 @@ public sealed class LuceneBm25Index : IDisposable
         return combined;
     }
 
-    private void AddFieldClauses(BooleanQuery query, string text, bool titleAndSection, float boost)
+    private void AddFieldClauses(BooleanQuery query, string text, TermContext textStates, bool titleAndSection, float boost)
     {
-        query.Add(new TermQuery(new Term(TextField, text)) { Boost = _options.TextBoost * boost }, Occur.SHOULD);
+        query.Add(new TermQuery(new Term(TextField, text), textStates) { Boost = _options.TextBoost * boost }, Occur.SHOULD);
         if (!titleAndSection)
         {
             return;
