@@ -6,11 +6,14 @@ namespace Hanlin.Server.Tests;
 /// <summary>Earlier turns of a kb:&lt;collection&gt; chat give a follow-up question its subject in retrieval.</summary>
 public sealed class ConversationTests : IAsyncLifetime
 {
-    // Ibuprofen's page says "side effects" more often, so a follow-up asked on its own finds ibuprofen first.
+    // Every label has side effects; ibuprofen's says so most often, so a follow-up asked on its own finds ibuprofen first.
     private static readonly (string Name, string Content)[] Files =
     [
         ("aspirin.md", "# Aspirin\n\n## Dosage\n\nThe usual adult dose of aspirin is 300 to 600 mg every four hours.\n\n## Side effects\n\nAspirin can cause stomach bleeding and ringing in the ears."),
         ("ibuprofen.md", "# Ibuprofen\n\n## Side effects\n\nThe side effects of ibuprofen include heartburn and dizziness; side effects are rare at low doses."),
+        ("paracetamol.md", "# Paracetamol\n\n## Side effects\n\nParacetamol rarely causes a skin rash; an overdose damages the liver."),
+        ("metformin.md", "# Metformin\n\n## Side effects\n\nMetformin often upsets the stomach at first and may lower vitamin B12."),
+        ("warfarin.md", "# Warfarin\n\n## Side effects\n\nWarfarin increases the risk of bleeding; bruising is common."),
     ];
 
     private RunningServer? _server;

@@ -19,7 +19,7 @@ public sealed record LexicalIndexOptions
     public int MaxQueryTerms { get; init; } = 200;
 
     /// <summary>Boost of a context term (<see cref="HybridQuery.Context"/>) relative to a query term of the same field.</summary>
-    public float ContextBoost { get; init; } = 0.3f;
+    public float ContextBoost { get; init; } = 0.5f;
 
     /// <summary>
     /// Share of chunks above which a query term counts as common: it then only adds score to chunks that

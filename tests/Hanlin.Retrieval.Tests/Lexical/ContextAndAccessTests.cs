@@ -10,6 +10,8 @@ public sealed class ContextAndAccessTests : IDisposable
         TestChunks.Make("aspirin-dose", "The usual adult dose of aspirin is 300 mg.", collection: "medicine", document: "d1"),
         TestChunks.Make("aspirin-side", "Aspirin side effects: stomach bleeding.", collection: "medicine", document: "d2"),
         TestChunks.Make("ibuprofen-side", "Ibuprofen side effects: heartburn. Side effects are rare.", collection: "medicine", document: "d3"),
+        TestChunks.Make("paracetamol-side", "Paracetamol side effects: skin rash.", collection: "medicine", document: "d5"),
+        TestChunks.Make("metformin-side", "Metformin side effects: upset stomach.", collection: "medicine", document: "d6"),
         TestChunks.Make("fund-fee", "The fund charges a redemption fee; side effects of early redemption are fees.", collection: "finance", document: "d4"),
     ];
 
@@ -53,7 +55,7 @@ public sealed class ContextAndAccessTests : IDisposable
         var askedForFinance = new SearchFilter { CollectionIds = ["finance"] }.WithinCollections(["medicine"]);
 
         Assert.All(index.Search("side effects fee", unrestricted, topK: 4), h => Assert.Equal("medicine", h.CollectionId));
-        Assert.Equal(3, index.Search("side effects fee", unrestricted, topK: 4).Count);
+        Assert.Equal(4, index.Search("side effects fee", unrestricted, topK: 4).Count);
         Assert.Empty(index.Search("side effects fee", askedForFinance, topK: 4));
         Assert.Empty(index.Search("side effects fee", SearchFilter.None.WithinCollections([]), topK: 4));
     }
