@@ -3,6 +3,7 @@ using Hanlin.Server.Endpoints;
 using Hanlin.Server.FineTuning;
 using Hanlin.Server.Hosting;
 using Hanlin.Server.OpenAi;
+using Hanlin.Server.Security;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -62,6 +63,7 @@ public static class HanlinServer
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseRouting();
+        app.UseMiddleware<ApiKeyAuthentication>();
         app.UseMiddleware<BodySizeLimitMiddleware>();
         app.MapHanlinEndpoints();
         return app;

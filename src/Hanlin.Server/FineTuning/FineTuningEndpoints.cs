@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Hanlin.Core.Errors;
 using Hanlin.Server.Hosting;
+using Hanlin.Server.Security;
 using Hanlin.Training.Jobs;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -17,21 +18,24 @@ internal static class FineTuningEndpoints
 {
     private const string Tag = "Fine-tuning";
 
+    // Uploading training data and starting or stopping training change what the server holds and serves.
+    private static readonly RequiredRole Writers = new(ApiRole.Write);
+
     public static RouteGroupBuilder MapFineTuningEndpoints(this RouteGroupBuilder v1)
     {
         v1.MapPost("/files", UploadAsync)
             .WithTags(Tag).WithSummary("Upload a training or validation file (multipart: 'file' and purpose 'fine-tune').")
-            .WithMetadata(UploadEndpointMetadata.Instance)
+            .WithMetadata(UploadEndpointMetadata.Instance, Writers)
             .DisableAntiforgery()
             .Accepts<IFormFile>("multipart/form-data");
         v1.MapGet("/files", ListFilesAsync).WithTags(Tag).WithSummary("Uploaded files, newest first.");
         v1.MapGet("/files/{id}", GetFileAsync).WithTags(Tag).WithSummary("One uploaded file.");
         v1.MapGet("/files/{id}/content", GetFileContentAsync).WithTags(Tag).WithSummary("The content of an uploaded file.");
-        v1.MapDelete("/files/{id}", DeleteFileAsync).WithTags(Tag).WithSummary("Delete an uploaded file no job uses.");
-        v1.MapPost("/fine_tuning/jobs", CreateJobAsync).WithTags(Tag).WithSummary("Create a LoRA fine-tuning job.");
+        v1.MapDelete("/files/{id}", DeleteFileAsync).WithTags(Tag).WithSummary("Delete an uploaded file no job uses.").WithMetadata(Writers);
+        v1.MapPost("/fine_tuning/jobs", CreateJobAsync).WithTags(Tag).WithSummary("Create a LoRA fine-tuning job.").WithMetadata(Writers);
         v1.MapGet("/fine_tuning/jobs", ListJobsAsync).WithTags(Tag).WithSummary("Jobs, newest first; page with 'after' and 'limit'.");
         v1.MapGet("/fine_tuning/jobs/{id}", GetJobAsync).WithTags(Tag).WithSummary("One job.");
-        v1.MapPost("/fine_tuning/jobs/{id}/cancel", CancelJobAsync).WithTags(Tag).WithSummary("Cancel a job that has not finished.");
+        v1.MapPost("/fine_tuning/jobs/{id}/cancel", CancelJobAsync).WithTags(Tag).WithSummary("Cancel a job that has not finished.").WithMetadata(Writers);
         v1.MapGet("/fine_tuning/jobs/{id}/events", ListEventsAsync).WithTags(Tag).WithSummary("A job's events, newest first.");
         v1.MapGet("/fine_tuning/jobs/{id}/checkpoints", ListCheckpointsAsync).WithTags(Tag).WithSummary("A job's checkpoints, newest first.");
         return v1;

@@ -8,6 +8,7 @@ using Hanlin.Server.Contracts;
 using Hanlin.Server.Endpoints;
 using Hanlin.Server.FineTuning;
 using Hanlin.Server.Hosting;
+using Hanlin.Server.Security;
 using Hanlin.Server.Streaming;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http.Json;
@@ -42,6 +43,7 @@ internal static class ChatCompletionsEndpoints
     private static async Task<IResult> CompleteAsync(
         ChatCompletionRequest body,
         HttpContext http,
+        ApiCaller caller,
         IKnowledgeStore store,
         IKnowledgeAnswerer answerer,
         ChatModelCatalog catalog,
@@ -75,6 +77,7 @@ internal static class ChatCompletionsEndpoints
         var name = body.Model[KnowledgeBasePrefix.Length..];
         var collection = await store.GetCollectionAsync(name, cancellationToken).ConfigureAwait(false)
             ?? throw new HanlinException(ErrorCodes.UnsupportedModel, $"The model '{body.Model}' does not exist: there is no collection named '{name}'.");
+        caller.Demand(collection);
         var request = ToAskRequest(messages, collection.Id, options.Value.MaxQuestionLength);
         if (!body.Stream)
         {
