@@ -5,6 +5,13 @@ namespace Hanlin.Retrieval;
 /// <summary>A search request to <see cref="HybridRetriever"/>.</summary>
 public sealed record HybridQuery(string Text)
 {
+    /// <summary>
+    /// Earlier text that gives <see cref="Text"/> its subject (a conversation's previous questions), or null. Its
+    /// terms widen the search at a lower weight than the query's own, so "and its side effects?" finds the
+    /// subject asked about before without outranking what is asked now.
+    /// </summary>
+    public string? Context { get; init; }
+
     /// <summary>Restrictions (collections, documents, tags, dates); also the access-control hook.</summary>
     public SearchFilter Filter { get; init; } = SearchFilter.None;
 

@@ -42,8 +42,10 @@ public sealed class HybridRetriever
             notice = "No embedding model is configured; results are BM25 only.";
         }
 
-        var candidates = Math.Max(query.CandidatesPerRetriever, query.TopK);
-        IReadOnlyList<LexicalHit> lexical = mode == RetrievalMode.Vector ? [] : _lexical.Search(query.Text, query.Filter, candidates);
+        // Fusion and MMR need a deeper candidate list than they return; BM25 alone ranks exactly as fused, so it
+        // fetches only what is returned (each candidate costs a stored-fields read).
+        var candidates = mode == RetrievalMode.Bm25 && !query.Diversify ? query.TopK : Math.Max(query.CandidatesPerRetriever, query.TopK);
+        IReadOnlyList<LexicalHit> lexical = mode == RetrievalMode.Vector ? [] : _lexical.Search(query.Text, query.Filter, candidates, query.Context);
         IReadOnlyList<VectorHit> vector = [];
         if (mode != RetrievalMode.Bm25 && _vectors is not null)
         {
@@ -56,7 +58,8 @@ public sealed class HybridRetriever
                 allowed = ids.Contains;
             }
 
-            vector = await _vectors.SearchAsync(query.Text, candidates, allowed, cancellationToken).ConfigureAwait(false);
+            var text = string.IsNullOrWhiteSpace(query.Context) ? query.Text : string.Concat(query.Context, "\n", query.Text);
+            vector = await _vectors.SearchAsync(text, candidates, allowed, cancellationToken).ConfigureAwait(false);
         }
 
         var fusedCount = query.Diversify ? candidates : query.TopK;

@@ -31,6 +31,20 @@ public sealed record SearchFilter
         CollectionIds is null && DocumentIds is null && (Tags is null || Tags.Count == 0)
         && UpdatedFrom is null && UpdatedTo is null;
 
+    /// <summary>
+    /// The access-control hook: this filter narrowed to the collections in <paramref name="allowed"/> (ids). A filter
+    /// naming no collections gets exactly those; one naming some keeps only the allowed ones, so nothing outside
+    /// <paramref name="allowed"/> can match, and an empty <paramref name="allowed"/> matches nothing.
+    /// </summary>
+    public SearchFilter WithinCollections(IReadOnlyCollection<string> allowed)
+    {
+        ArgumentNullException.ThrowIfNull(allowed);
+        var narrowed = CollectionIds is null
+            ? allowed.Distinct(StringComparer.Ordinal).ToList()
+            : CollectionIds.Where(id => allowed.Contains(id, StringComparer.Ordinal)).ToList();
+        return this with { CollectionIds = narrowed };
+    }
+
     /// <summary>Whether <paramref name="chunk"/> passes this filter; the same rule the indexes apply.</summary>
     public bool Matches(IndexedChunk chunk)
     {

@@ -1,7 +1,9 @@
 using System.Net;
 using Hanlin.Server.Endpoints;
+using Hanlin.Server.FineTuning;
 using Hanlin.Server.Hosting;
 using Hanlin.Server.OpenAi;
+using Hanlin.Server.Security;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -61,6 +63,7 @@ public static class HanlinServer
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseRouting();
+        app.UseMiddleware<ApiKeyAuthentication>();
         app.UseMiddleware<BodySizeLimitMiddleware>();
         app.MapHanlinEndpoints();
         return app;
@@ -81,7 +84,8 @@ public static class HanlinServer
         var v1 = app.MapGroup("/v1").AddEndpointFilter<ReadinessFilter>();
         v1.MapModelsEndpoints()
             .MapChatCompletionsEndpoints()
-            .MapEmbeddingsEndpoints();
+            .MapEmbeddingsEndpoints()
+            .MapFineTuningEndpoints();
 
         app.MapHealthEndpoints();
         app.MapOpenApi();

@@ -5,9 +5,12 @@ using Hanlin.Retrieval;
 using Hanlin.Retrieval.Lexical;
 using Hanlin.Retrieval.Vectors;
 using Hanlin.Server.Errors;
+using Hanlin.Server.FineTuning;
 using Hanlin.Server.Hosting;
 using Hanlin.Server.Uploads;
 using Hanlin.Storage;
+using Hanlin.Training.Jobs;
+using Hanlin.Training.Registry;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -63,6 +66,12 @@ public static class ServerServiceCollectionExtensions
         services.AddSingleton<UploadQueue>();
         services.AddHostedService(sp => sp.GetRequiredService<UploadQueue>());
         services.AddSingleton<ReadinessFilter>();
+        services.TryAddSingleton(sp => FineTuneStore.ForDataDirectory(sp.GetRequiredService<HanlinDataDirectory>().Root));
+        services.AddSingleton<FineTuningJobService>();
+        services.TryAddSingleton(sp => ModelRegistry.ForDataDirectory(sp.GetRequiredService<HanlinDataDirectory>().Root));
+        services.AddSingleton<FineTunedModels>();
+        services.TryAddSingleton<IFineTuneExecutor>(sp => new LoraFineTuneExecutor(sp.GetRequiredService<ModelRegistry>()));
+        services.AddHostedService(sp => sp.GetRequiredService<FineTuningJobService>());
 
         services.AddProblemDetails(o => o.CustomizeProblemDetails = context =>
         {

@@ -12,8 +12,9 @@ namespace Hanlin.Cli.Bench;
 internal static class LoadDriver
 {
     public static async Task<LoadResult> RunAsync(
-        Uri baseAddress, string path, Func<int, string> body, int connections, TimeSpan warmUp, TimeSpan duration, CancellationToken cancellationToken)
+        Uri baseAddress, string path, Func<int, string> body, int connections, TimeSpan warmUp, TimeSpan duration, Process server, CancellationToken cancellationToken)
     {
+        using var self = Process.GetCurrentProcess();
         using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = connections, PooledConnectionLifetime = Timeout.InfiniteTimeSpan };
         using var client = new HttpClient(handler) { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) };
         var measuring = false;
@@ -41,8 +42,9 @@ internal static class LoadDriver
                             await response.Content.LoadIntoBufferAsync(cancellationToken).ConfigureAwait(false);
                             ok = response.IsSuccessStatusCode;
                         }
-                        catch (HttpRequestException)
+                        catch (Exception ex) when (ex is HttpRequestException || (ex is TaskCanceledException && !cancellationToken.IsCancellationRequested))
                         {
+                            // A refused connection or a request past the client timeout counts as an error, not a crash.
                         }
 
                         var elapsed = Stopwatch.GetTimestamp() - started;
@@ -65,16 +67,26 @@ internal static class LoadDriver
         }
 
         await Task.Delay(warmUp, cancellationToken).ConfigureAwait(false);
+        server.Refresh();
+        self.Refresh();
+        var serverCpu = server.TotalProcessorTime;
+        var clientCpu = self.TotalProcessorTime;
         Volatile.Write(ref measuring, true);
         var clock = Stopwatch.StartNew();
         await Task.Delay(duration, cancellationToken).ConfigureAwait(false);
         Volatile.Write(ref measuring, false);
         var seconds = clock.Elapsed.TotalSeconds;
+        server.Refresh();
+        self.Refresh();
+        serverCpu = server.TotalProcessorTime - serverCpu;
+        clientCpu = self.TotalProcessorTime - clientCpu;
         Volatile.Write(ref stop, true);
         await Task.WhenAll(workers).ConfigureAwait(false);
 
         var all = latencies.SelectMany(l => l).Order().ToArray();
         double Percentile(double p) => all.Length == 0 ? double.NaN : all[Math.Min(all.Length - 1, (int)Math.Ceiling(p * all.Length) - 1)] * 1000.0 / Stopwatch.Frequency;
-        return new LoadResult(path, connections, seconds, all.Length, errors.Sum(), all.Length / seconds, Percentile(0.50), Percentile(0.95), Percentile(0.99), Percentile(1.0));
+        static double PerRequest(TimeSpan cpu, int requests) => requests == 0 ? double.NaN : cpu.TotalMilliseconds / requests;
+        return new LoadResult(path, connections, seconds, all.Length, errors.Sum(), all.Length / seconds, Percentile(0.50), Percentile(0.95), Percentile(0.99), Percentile(1.0),
+            PerRequest(serverCpu, all.Length), PerRequest(clientCpu, all.Length));
     }
 }

@@ -66,7 +66,8 @@ internal static class BenchCommands
         var connections = new Option<int>("--connections", "-c") { Description = "Concurrent keep-alive connections.", DefaultValueFactory = _ => 32 };
         var seconds = new Option<int>("--seconds", "-s") { Description = "Measured seconds per endpoint (after a warm-up).", DefaultValueFactory = _ => 10 };
         var keep = new Option<bool>("--keep") { Description = "Keep the generated data directory." };
-        var command = new Command("serve", "Start 'hanlin serve' on generated chunks and load /api/search and extractive /v1/chat/completions: req/s, p50/p95/p99, server RSS, cold start.") { chunks, connections, seconds, keep };
+        var workDirectory = new Option<string?>("--work") { Description = "Work directory to use and keep; a corpus of the same size already there is reused instead of rebuilt." };
+        var command = new Command("serve", "Start 'hanlin serve' on generated chunks and load /api/search and extractive /v1/chat/completions: req/s, p50/p95/p99, CPU per request, server RSS, cold start.") { chunks, connections, seconds, keep, workDirectory };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
             var context = CliContext.From(parseResult, console);
@@ -78,7 +79,8 @@ internal static class BenchCommands
                 throw new Hanlin.Core.Errors.HanlinException(Hanlin.Core.Errors.ErrorCodes.InvalidArgument, "--chunks must be positive, --connections 1-1024 and --seconds 1-3600.");
             }
 
-            var work = Path.Combine(Path.GetTempPath(), "hanlin-bench-serve-" + Guid.NewGuid().ToString("N")[..8]);
+            var given = parseResult.GetValue(workDirectory);
+            var work = given is null ? Path.Combine(Path.GetTempPath(), "hanlin-bench-serve-" + Guid.NewGuid().ToString("N")[..8]) : Path.GetFullPath(given);
             var progress = context.Json ? null : new Progress<string>(line => console.Profile.Out.Writer.WriteLine(line));
             try
             {
@@ -89,10 +91,10 @@ internal static class BenchCommands
                     return ExitCodes.Success;
                 }
 
-                var table = new Table().AddColumns("Endpoint", "Conns", "Requests", "Errors", "Req/s", "p50 ms", "p95 ms", "p99 ms", "max ms");
+                var table = new Table().AddColumns("Endpoint", "Conns", "Requests", "Errors", "Req/s", "p50 ms", "p95 ms", "p99 ms", "max ms", "server CPU ms/req", "client CPU ms/req");
                 foreach (var r in result.Load)
                 {
-                    table.AddRow(r.Endpoint, r.Connections.ToString(), r.Requests.ToString("N0"), r.Errors.ToString(), r.RequestsPerSecond.ToString("F0"), r.P50Ms.ToString("F1"), r.P95Ms.ToString("F1"), r.P99Ms.ToString("F1"), r.MaxMs.ToString("F1"));
+                    table.AddRow(r.Endpoint, r.Connections.ToString(), r.Requests.ToString("N0"), r.Errors.ToString(), r.RequestsPerSecond.ToString("F0"), r.P50Ms.ToString("F1"), r.P95Ms.ToString("F1"), r.P99Ms.ToString("F1"), r.MaxMs.ToString("F1"), r.ServerCpuMsPerRequest.ToString("F2"), r.ClientCpuMsPerRequest.ToString("F2"));
                 }
 
                 console.Write(table);
@@ -101,7 +103,7 @@ internal static class BenchCommands
             }
             finally
             {
-                if (!parseResult.GetValue(keep) && Directory.Exists(work))
+                if (given is null && !parseResult.GetValue(keep) && Directory.Exists(work))
                 {
                     Directory.Delete(work, recursive: true);
                 }

@@ -21,9 +21,10 @@ internal static class EvalCommands
 {
     public static Command Create(IAnsiConsole console)
     {
-        var command = new Command("eval", "Evaluate retrieval and answers on a JSONL corpus and query set.");
+        var command = new Command("eval", "Evaluate retrieval and answers on a JSONL corpus and query set, or a local model on a training dataset.");
         command.Subcommands.Add(RetrievalCommand(console));
         command.Subcommands.Add(AnswersCommand(console));
+        command.Subcommands.Add(EvalModelCommand.Create(console));
         return command;
     }
 

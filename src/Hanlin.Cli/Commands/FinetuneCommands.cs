@@ -16,12 +16,15 @@ internal static class FinetuneCommands
 {
     public static Command Create(IAnsiConsole console)
     {
-        var dataset = new Command("dataset", "Validate, measure and split training datasets (chat, alpaca, sharegpt JSONL or plain text).");
+        var dataset = new Command("dataset", "Validate, measure and split training datasets (chat, alpaca, sharegpt JSONL or plain text), or build one from a collection with --from-collection.");
         dataset.Subcommands.Add(ValidateCommand(console));
         dataset.Subcommands.Add(StatsCommand(console));
         dataset.Subcommands.Add(SplitCommand(console));
-        var command = new Command("finetune", "Fine-tuning: datasets (training runs come with the trainer).");
+        FinetuneDatasetFromCollection.AddTo(dataset, console);
+        var command = new Command("finetune", "Fine-tuning: datasets, LoRA training runs and GPU recipes.");
         command.Subcommands.Add(dataset);
+        command.Subcommands.Add(FinetuneRunCommand.Create(console));
+        command.Subcommands.Add(FinetuneExportCommand.Create(console));
         return command;
     }
 

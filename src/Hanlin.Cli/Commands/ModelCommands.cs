@@ -317,7 +317,7 @@ internal static class ModelCommands
             : null;
     }
 
-    private static async Task<LocalChatModel> LoadChatModelAsync(string path, string? tokenizer, string dtype, CancellationToken cancellationToken)
+    internal static async Task<LocalChatModel> LoadChatModelAsync(string path, string? tokenizer, string dtype, CancellationToken cancellationToken)
     {
         TorchRuntime.EnsureLoaded();
         var scalar = dtype switch
@@ -342,9 +342,9 @@ internal static class ModelCommands
         }
     }
 
-    private static Option<string> ModelOption() => new("--model", "-m") { Description = "A Hugging Face model directory or a llama2.c checkpoint.", Required = true };
+    internal static Option<string> ModelOption() => new("--model", "-m") { Description = "A Hugging Face model directory or a llama2.c checkpoint.", Required = true };
 
-    private static Option<string?> TokenizerOption() => new("--tokenizer") { Description = "Tokenizer file (default: the model directory's tokenizer.json, or tokenizer.bin beside a llama2.c checkpoint)." };
+    internal static Option<string?> TokenizerOption() => new("--tokenizer") { Description = "Tokenizer file (default: the model directory's tokenizer.json, or tokenizer.bin beside a llama2.c checkpoint)." };
 
-    private static Option<string> DTypeOption() => new("--dtype") { Description = "Compute precision: fp32 or bf16.", DefaultValueFactory = _ => "fp32" };
+    internal static Option<string> DTypeOption() => new("--dtype") { Description = "Compute precision: fp32 or bf16.", DefaultValueFactory = _ => "fp32" };
 }

@@ -42,6 +42,10 @@ public static class ErrorCodes
     public const string DatasetEmpty = "dataset_empty";
     public const string DatasetInvalid = "dataset_invalid";
 
+    // Fine-tuning jobs: cancelling one that already finished; deleting a file a job still uses.
+    public const string JobNotCancellable = "job_not_cancellable";
+    public const string FileInUse = "file_in_use";
+
     // Fine-tuning: chat data for a model without a chat template, a loss that became NaN/Inf,
     // and a checkpoint that could not be written (the previous one is kept intact).
     public const string ChatTemplateMissing = "chat_template_missing";

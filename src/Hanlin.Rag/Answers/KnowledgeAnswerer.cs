@@ -25,6 +25,10 @@ public sealed class KnowledgeAnswerer : IKnowledgeAnswerer
     /// <summary>The longest history accepted, in turns; older turns are dropped first.</summary>
     public const int MaxHistoryTurns = 20;
 
+    // Earlier user questions that give a follow-up its subject, latest first, and the most characters of them used.
+    private const int ContextTurns = 2;
+    private const int MaxContextLength = 1000;
+
     private readonly IKnowledgeSearch _search;
     private readonly LuceneBm25Index? _statistics;
     private readonly ChatModelCatalog _models;
@@ -156,12 +160,37 @@ public sealed class KnowledgeAnswerer : IKnowledgeAnswerer
         var question = request.Question.Trim();
         var language = LanguageDetector.Normalize(request.Language) ?? LanguageDetector.Detect(question);
         var result = await _search.SearchAsync(
-            new KnowledgeSearchRequest(question) { Filter = request.Filter, TopK = request.TopK, Mode = request.Mode },
+            new KnowledgeSearchRequest(question) { Context = RetrievalContext(request.History), Filter = request.Filter, TopK = request.TopK, Mode = request.Mode },
             cancellationToken).ConfigureAwait(false);
         var passages = await _assembler.AssembleAsync(result.Hits, cancellationToken).ConfigureAwait(false);
         var evidence = EvidenceAnalysis.Create(question, passages, _terms, _splitter, _statistics, _analysisCache);
         var history = request.History.Count <= MaxHistoryTurns ? request.History : [.. request.History.Skip(request.History.Count - MaxHistoryTurns)];
         return new Prepared(question, language, result.ModeUsed, result.Notice, passages, evidence, client, history, evidence.Strength < _options.MinEvidence);
+    }
+
+    /// <summary>
+    /// The conversation condensed for retrieval: the last user questions before this one, latest first. Retrieval
+    /// weighs them below the question itself, so a follow-up ("and its side effects?") is searched with the subject
+    /// asked about before, while a new self-contained question still ranks by its own terms. Assistant turns are
+    /// left out: they restate retrieved text and would pull the search back to the previous answer.
+    /// </summary>
+    internal static string? RetrievalContext(IReadOnlyList<ConversationTurn> history)
+    {
+        var parts = new List<string>(ContextTurns);
+        var length = 0;
+        for (var i = history.Count - 1; i >= 0 && parts.Count < ContextTurns && length < MaxContextLength; i--)
+        {
+            var turn = history[i];
+            if (string.Equals(turn.Role, "user", StringComparison.OrdinalIgnoreCase) && !string.IsNullOrWhiteSpace(turn.Content))
+            {
+                var content = turn.Content.Trim();
+                content = content.Length > MaxContextLength - length ? content[..(MaxContextLength - length)] : content;
+                parts.Add(content);
+                length += content.Length;
+            }
+        }
+
+        return parts.Count == 0 ? null : string.Join('\n', parts);
     }
 
     private RagAnswer Refusal(Prepared prepared)

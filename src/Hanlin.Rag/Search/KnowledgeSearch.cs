@@ -48,7 +48,7 @@ public sealed class KnowledgeSearch : IKnowledgeSearch
         }
 
         var result = await _retriever.SearchAsync(
-            new HybridQuery(request.Query) { Filter = request.Filter, TopK = request.TopK, Mode = request.Mode, Diversify = request.Diversify },
+            new HybridQuery(request.Query) { Context = request.Context, Filter = request.Filter, TopK = request.TopK, Mode = request.Mode, Diversify = request.Diversify },
             cancellationToken).ConfigureAwait(false);
 
         var stored = await _store.GetChunksWithDocumentsAsync([.. result.Hits.Select(h => h.ChunkId)], cancellationToken).ConfigureAwait(false);

@@ -9,6 +9,9 @@ public sealed record KnowledgeSearchRequest(string Query)
     /// <summary>Collection ids, documents, tags and dates to restrict to; <see cref="SearchFilter.None"/> searches everything.</summary>
     public SearchFilter Filter { get; init; } = SearchFilter.None;
 
+    /// <summary>Earlier text giving the query its subject (previous questions), weighted below the query; null for none.</summary>
+    public string? Context { get; init; }
+
     /// <summary>Number of hits wanted (1-100).</summary>
     public int TopK { get; init; } = 10;
 

@@ -17,6 +17,10 @@ public sealed class ContentTerms
         "what", "how", "mani", "much", "when", "which", "who", "whom", "whose", "why", "where", "do", "doe", "did",
         "can", "could", "should", "would", "mai", "might", "must", "i", "my", "me", "you", "your", "we", "our", "us",
         "ha", "have", "had", "been", "tell", "pleas", "list", "give", "ani", "some",
+
+        // Pronouns point back at an earlier turn's subject ("and its side effects?"); they name no topic themselves.
+        "it", "its", "itself", "thei", "they", "them", "their", "thi", "this", "these", "those", "that", "he", "she",
+        "him", "hi", "his", "her",
     }.ToFrozenSet(StringComparer.Ordinal);
 
     // A CJK bigram made only of these characters is a question frame (是多, 多少, 什么, 如何, 可以, 哪些),

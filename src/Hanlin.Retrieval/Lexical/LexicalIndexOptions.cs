@@ -18,11 +18,21 @@ public sealed record LexicalIndexOptions
     /// </summary>
     public int MaxQueryTerms { get; init; } = 200;
 
+    /// <summary>Boost of a context term (<see cref="HybridQuery.Context"/>) relative to a query term of the same field.</summary>
+    public float ContextBoost { get; init; } = 0.5f;
+
     /// <summary>
     /// Share of chunks above which a query term counts as common: it then only adds score to chunks that
     /// also match a rarer query term (see Lucene's CommonTermsQuery). Set above 1 to disable.
     /// </summary>
     public double CommonTermRatio { get; init; } = 0.05;
+
+    /// <summary>
+    /// Most common terms scored per query, the rarest first. Scoring walks every common term's long posting
+    /// list while each adds little (a low IDF), so a long query (a pasted CJK sentence is dozens of bigrams)
+    /// keeps its most telling common terms and drops the rest; rare terms are all kept.
+    /// </summary>
+    public int MaxCommonTerms { get; init; } = 16;
 
     /// <summary>Index size below which no term counts as common (small indexes are fast anyway).</summary>
     public int CommonTermMinChunks { get; init; } = 1_000;

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Hanlin.Core.Errors;
 using Hanlin.Retrieval.Analysis;
 using Lucene.Net.Analysis.TokenAttributes;
@@ -30,6 +31,11 @@ public sealed class LuceneBm25Index : IDisposable
     private const string CheckpointKey = "hanlin.checkpoint";
 
     private static readonly HashSet<string> HitFields = [IdField, CollectionField, DocumentField];
+
+    // Distinct collection sets whose filters are kept; a server has few collections and fewer key scopes.
+    private const int MaxCachedFilters = 256;
+
+    private readonly ConcurrentDictionary<string, Filter> _collectionFilters = new(StringComparer.Ordinal);
 
     private readonly string _path;
     private readonly LexicalIndexOptions _options;
@@ -163,9 +169,11 @@ public sealed class LuceneBm25Index : IDisposable
     /// <summary>
     /// Finds the <paramref name="topK"/> best chunks for a free-text query. The query is analysed, never
     /// parsed, so operators and brackets in user input are ordinary text and cannot fail the search.
-    /// A query with no searchable terms (empty, punctuation, stop words) returns no hits.
+    /// A query with no searchable terms (empty, punctuation, stop words) returns no hits unless
+    /// <paramref name="context"/> has some: then the context is the query. Terms of <paramref name="context"/>
+    /// (earlier turns of a conversation) that the query lacks add to the score at <see cref="LexicalIndexOptions.ContextBoost"/>.
     /// </summary>
-    public IReadOnlyList<LexicalHit> Search(string query, SearchFilter? filter = null, int topK = 10)
+    public IReadOnlyList<LexicalHit> Search(string query, SearchFilter? filter = null, int topK = 10, string? context = null)
     {
         ArgumentNullException.ThrowIfNull(query);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(topK);
@@ -173,16 +181,33 @@ public sealed class LuceneBm25Index : IDisposable
         ObjectDisposedException.ThrowIf(_disposed, this);
 
         var terms = AnalyzeQuery(query);
+        var contextTerms = string.IsNullOrWhiteSpace(context) ? [] : AnalyzeQuery(context);
+        if (terms.Count == 0)
+        {
+            (terms, contextTerms) = (contextTerms, []);
+        }
+
+        contextTerms.RemoveAll(terms.Contains);
         if (terms.Count == 0)
         {
             return [];
         }
 
-        var filterQuery = BuildFilterQuery(filter ?? SearchFilter.None);
+        filter ??= SearchFilter.None;
         return WithSearcher(searcher =>
         {
-            var textQuery = BuildTextQuery(terms, searcher.IndexReader);
-            Query luceneQuery = filterQuery is null ? textQuery : new FilteredQuery(textQuery, new QueryWrapperFilter(filterQuery));
+            Query textQuery = BuildTextQuery(terms, searcher.IndexReader, 1f);
+            if (contextTerms.Count > 0)
+            {
+                textQuery = new BooleanQuery(disableCoord: true)
+                {
+                    { textQuery, Occur.MUST },
+                    { BuildTextQuery(contextTerms, searcher.IndexReader, _options.ContextBoost), Occur.SHOULD },
+                };
+            }
+
+            var luceneFilter = ResolveFilter(filter, searcher.IndexReader);
+            Query luceneQuery = luceneFilter is null ? textQuery : new FilteredQuery(textQuery, luceneFilter);
             var top = searcher.Search(luceneQuery, topK);
             var hits = new List<LexicalHit>(top.ScoreDocs.Length);
             foreach (var scoreDoc in top.ScoreDocs)
@@ -305,16 +330,31 @@ public sealed class LuceneBm25Index : IDisposable
     // Common terms score the text field only: their title and section clauses doubled the work of a query
     // (p99 24 ms → 13 ms on 100k chunks, docs/benchmarks.md) for almost no ranking signal, since a term in
     // over 5% of chunks has a small IDF; rare terms keep all three fields and their boosts.
-    private BooleanQuery BuildTextQuery(List<string> terms, IndexReader reader)
+    private BooleanQuery BuildTextQuery(List<string> terms, IndexReader reader, float boost)
     {
         var numDocs = reader.NumDocs;
         var rare = new BooleanQuery(disableCoord: true);
         var common = new BooleanQuery(disableCoord: true);
+        var commonTerms = new List<(string Text, TermContext States)>();
         foreach (var text in terms)
         {
-            var isCommon = numDocs >= _options.CommonTermMinChunks
-                && reader.DocFreq(new Term(TextField, text)) > _options.CommonTermRatio * numDocs;
-            AddFieldClauses(isCommon ? common : rare, text, titleAndSection: !isCommon);
+            // The term's per-segment states are looked up once, for the common-term test and for scoring.
+            var term = new Term(TextField, text);
+            var states = TermContext.Build(reader.Context, term);
+            var isCommon = numDocs >= _options.CommonTermMinChunks && states.DocFreq > _options.CommonTermRatio * numDocs;
+            if (isCommon)
+            {
+                commonTerms.Add((text, states));
+            }
+            else
+            {
+                AddFieldClauses(rare, text, states, titleAndSection: true, boost);
+            }
+        }
+
+        foreach (var (text, states) in commonTerms.OrderBy(t => t.States.DocFreq).Take(_options.MaxCommonTerms))
+        {
+            AddFieldClauses(common, text, states, titleAndSection: false, boost);
         }
 
         if (rare.Clauses.Count == 0 || common.Clauses.Count == 0)
@@ -331,16 +371,60 @@ public sealed class LuceneBm25Index : IDisposable
         return combined;
     }
 
-    private void AddFieldClauses(BooleanQuery query, string text, bool titleAndSection)
+    private void AddFieldClauses(BooleanQuery query, string text, TermContext textStates, bool titleAndSection, float boost)
     {
-        query.Add(new TermQuery(new Term(TextField, text)) { Boost = _options.TextBoost }, Occur.SHOULD);
+        query.Add(new TermQuery(new Term(TextField, text), textStates) { Boost = _options.TextBoost * boost }, Occur.SHOULD);
         if (!titleAndSection)
         {
             return;
         }
 
-        query.Add(new TermQuery(new Term(TitleField, text)) { Boost = _options.TitleBoost }, Occur.SHOULD);
-        query.Add(new TermQuery(new Term(SectionField, text)) { Boost = _options.SectionBoost }, Occur.SHOULD);
+        query.Add(new TermQuery(new Term(TitleField, text)) { Boost = _options.TitleBoost * boost }, Occur.SHOULD);
+        query.Add(new TermQuery(new Term(SectionField, text)) { Boost = _options.SectionBoost * boost }, Occur.SHOULD);
+    }
+
+    // A filter of collections only (what a kb:<collection> chat and a key's access hook produce) is resolved once per
+    // collection set and segment (CachingWrapperFilter keeps a bit set per segment core), instead of walking the
+    // collection's postings in step with every query; and when the collections hold every indexed chunk (one
+    // collection, the common case) the filter is dropped, since each chunk has exactly one collection term.
+    private Filter? ResolveFilter(SearchFilter filter, IndexReader reader)
+    {
+        if (filter.IsEmpty)
+        {
+            return null;
+        }
+
+        var collectionsOnly = filter.CollectionIds is { Count: > 0 } ids && filter.DocumentIds is null
+            && (filter.Tags is null || filter.Tags.Count == 0) && filter.UpdatedFrom is null && filter.UpdatedTo is null;
+        if (!collectionsOnly)
+        {
+            return new QueryWrapperFilter(BuildFilterQuery(filter)!);
+        }
+
+        var distinct = filter.CollectionIds!.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        long inCollections = 0;
+        foreach (var id in distinct)
+        {
+            inCollections += reader.DocFreq(new Term(CollectionField, id));
+        }
+
+        if (inCollections >= reader.MaxDoc)
+        {
+            return null;
+        }
+
+        var key = string.Join('\n', distinct);
+        if (_collectionFilters.TryGetValue(key, out var cached))
+        {
+            return cached;
+        }
+
+        if (_collectionFilters.Count >= MaxCachedFilters)
+        {
+            _collectionFilters.Clear();
+        }
+
+        return _collectionFilters.GetOrAdd(key, _ => new CachingWrapperFilter(new QueryWrapperFilter(BuildFilterQuery(filter)!)));
     }
 
     private static BooleanQuery? BuildFilterQuery(SearchFilter filter)

@@ -4,6 +4,7 @@ using Hanlin.Core.Storage;
 using Hanlin.Rag.Answers;
 using Hanlin.Server.Contracts;
 using Hanlin.Server.Hosting;
+using Hanlin.Server.Security;
 using Hanlin.Server.Streaming;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http.Json;
@@ -33,6 +34,7 @@ internal static class AskEndpoints
     private static async Task<IResult> AskAsync(
         AskRequestBody body,
         HttpContext http,
+        ApiCaller caller,
         IKnowledgeStore store,
         IKnowledgeAnswerer answerer,
         IOptions<ServerOptions> options,
@@ -42,7 +44,7 @@ internal static class AskEndpoints
         var question = RequestFilters.ValidateQuestion(body.Question, options.Value.MaxQuestionLength);
         var request = new AskRequest(question)
         {
-            Filter = await RequestFilters.ResolveAsync(store, body.Collections, body.Filters, cancellationToken).ConfigureAwait(false),
+            Filter = await RequestFilters.ResolveAsync(store, caller, body.Collections, body.Filters, cancellationToken).ConfigureAwait(false),
             TopK = RequestFilters.ValidateTopK(body.TopK, 8),
             Mode = RequestFilters.ParseMode(body.Mode),
             History = ToHistory(body.History, options.Value.MaxQuestionLength),

@@ -3,6 +3,7 @@ using Hanlin.Core.Errors;
 using Hanlin.Core.Indexing;
 using Hanlin.Core.Storage;
 using Hanlin.Server.Contracts;
+using Hanlin.Server.Security;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
@@ -16,16 +17,16 @@ internal static class CollectionsEndpoints
     {
         var group = api.MapGroup("/collections").WithTags("Collections");
         group.MapGet("/", ListAsync).WithSummary("List collections with document and chunk counts.");
-        group.MapPost("/", CreateAsync).WithSummary("Create a collection.");
+        group.MapPost("/", CreateAsync).WithSummary("Create a collection.").WithMetadata(new RequiredRole(ApiRole.Admin));
         group.MapGet("/{collection}", GetAsync).WithSummary("Get a collection by name or id.");
-        group.MapDelete("/{collection}", DeleteAsync).WithSummary("Delete a collection with its documents and chunks.");
+        group.MapDelete("/{collection}", DeleteAsync).WithSummary("Delete a collection with its documents and chunks.").WithMetadata(new RequiredRole(ApiRole.Admin));
         return api;
     }
 
-    private static async Task<Ok<CollectionResponse[]>> ListAsync(IKnowledgeStore store, CancellationToken cancellationToken)
+    private static async Task<Ok<CollectionResponse[]>> ListAsync(ApiCaller caller, IKnowledgeStore store, CancellationToken cancellationToken)
     {
         var collections = await store.ListCollectionsAsync(cancellationToken).ConfigureAwait(false);
-        return TypedResults.Ok(collections.Select(c => c.ToResponse()).ToArray());
+        return TypedResults.Ok(collections.Where(caller.CanUse).Select(c => c.ToResponse()).ToArray());
     }
 
     private static async Task<Created<CollectionResponse>> CreateAsync(CreateCollectionRequest body, IKnowledgeStore store, CancellationToken cancellationToken)
@@ -40,12 +41,12 @@ internal static class CollectionsEndpoints
         return TypedResults.Created($"/api/collections/{Uri.EscapeDataString(created.Name)}", created.ToResponse());
     }
 
-    private static async Task<Ok<CollectionResponse>> GetAsync(string collection, IKnowledgeStore store, CancellationToken cancellationToken) =>
-        TypedResults.Ok((await RequireAsync(store, collection, cancellationToken).ConfigureAwait(false)).ToResponse());
+    private static async Task<Ok<CollectionResponse>> GetAsync(string collection, ApiCaller caller, IKnowledgeStore store, CancellationToken cancellationToken) =>
+        TypedResults.Ok(caller.Demand(await RequireAsync(store, collection, cancellationToken).ConfigureAwait(false)).ToResponse());
 
-    private static async Task<NoContent> DeleteAsync(string collection, IKnowledgeStore store, IChunkIndex index, CancellationToken cancellationToken)
+    private static async Task<NoContent> DeleteAsync(string collection, ApiCaller caller, IKnowledgeStore store, IChunkIndex index, CancellationToken cancellationToken)
     {
-        var found = await RequireAsync(store, collection, cancellationToken).ConfigureAwait(false);
+        var found = caller.Demand(await RequireAsync(store, collection, cancellationToken).ConfigureAwait(false));
         await store.DeleteCollectionAsync(found.Id, cancellationToken).ConfigureAwait(false);
 
         // Storage first: if the index update is lost, start-up synchronisation removes the orphans.

@@ -2,6 +2,7 @@ using Hanlin.Core.Errors;
 using Hanlin.Core.Ingestion;
 using Hanlin.Core.Storage;
 using Hanlin.Server.Contracts;
+using Hanlin.Server.Security;
 using Hanlin.Server.Uploads;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -21,15 +22,17 @@ internal static class JobsEndpoints
         return api;
     }
 
-    private static async Task<Ok<JobResponse>> GetAsync(string id, UploadQueue queue, IKnowledgeStore store, CancellationToken cancellationToken)
+    private static async Task<Ok<JobResponse>> GetAsync(string id, ApiCaller caller, UploadQueue queue, IKnowledgeStore store, CancellationToken cancellationToken)
     {
         if (queue.Find(id) is { } upload)
         {
+            await caller.DemandAsync(store, upload.Collection, cancellationToken).ConfigureAwait(false);
             return TypedResults.Ok(upload.Snapshot());
         }
 
         var job = await store.GetJobAsync(id, cancellationToken).ConfigureAwait(false)
             ?? throw new HanlinException(ErrorCodes.JobNotFound, $"There is no job '{id}'.");
+        await caller.DemandAsync(store, job.CollectionId, cancellationToken).ConfigureAwait(false);
         var files = await store.GetFileResultsAsync(id, cancellationToken).ConfigureAwait(false);
         var collection = await store.GetCollectionAsync(job.CollectionId, cancellationToken).ConfigureAwait(false);
         return TypedResults.Ok(new JobResponse(

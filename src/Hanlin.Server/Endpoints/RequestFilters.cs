@@ -3,14 +3,18 @@ using Hanlin.Core.Storage;
 using Hanlin.Rag.Search;
 using Hanlin.Retrieval;
 using Hanlin.Server.Contracts;
+using Hanlin.Server.Security;
 
 namespace Hanlin.Server.Endpoints;
 
 /// <summary>Validates and resolves the request-level restrictions shared by search and ask into a <see cref="SearchFilter"/>.</summary>
 internal static class RequestFilters
 {
-    /// <summary>Collection names or ids (null or empty: all collections) and filters; unknown collections are 404.</summary>
-    public static async Task<SearchFilter> ResolveAsync(IKnowledgeStore store, IReadOnlyList<string>? collections, SearchFilters? filters, CancellationToken cancellationToken)
+    /// <summary>
+    /// Collection names or ids (null or empty: all collections the caller may use) and filters; unknown collections
+    /// are 404, collections the caller's key does not allow 403.
+    /// </summary>
+    public static async Task<SearchFilter> ResolveAsync(IKnowledgeStore store, ApiCaller caller, IReadOnlyList<string>? collections, SearchFilters? filters, CancellationToken cancellationToken)
     {
         List<string>? collectionIds = null;
         if (collections is { Count: > 0 })
@@ -25,7 +29,7 @@ internal static class RequestFilters
 
                 var collection = await store.GetCollectionAsync(nameOrId, cancellationToken).ConfigureAwait(false)
                     ?? throw new HanlinException(ErrorCodes.CollectionNotFound, $"There is no collection named '{nameOrId}'.");
-                collectionIds.Add(collection.Id);
+                collectionIds.Add(caller.Demand(collection).Id);
             }
         }
 
@@ -44,7 +48,7 @@ internal static class RequestFilters
             throw new HanlinException(ErrorCodes.InvalidArgument, $"filters.updated_from ({from:O}) is after filters.updated_to ({to:O}).");
         }
 
-        return new SearchFilter
+        var filter = new SearchFilter
         {
             CollectionIds = collectionIds,
             DocumentIds = filters?.DocumentIds,
@@ -52,6 +56,11 @@ internal static class RequestFilters
             UpdatedFrom = filters?.UpdatedFrom,
             UpdatedTo = filters?.UpdatedTo,
         };
+
+        // The access-control hook: whatever was asked, retrieval only sees the caller's collections.
+        return await caller.AllowedIdsAsync(store, cancellationToken).ConfigureAwait(false) is { } allowed
+            ? filter.WithinCollections(allowed)
+            : filter;
     }
 
     /// <summary>Parses <c>bm25</c>, <c>vector</c> or <c>hybrid</c> (null: hybrid).</summary>

@@ -1,6 +1,7 @@
 using Hanlin.Core.Storage;
 using Hanlin.Rag.Search;
 using Hanlin.Server.Contracts;
+using Hanlin.Server.Security;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
@@ -16,12 +17,12 @@ internal static class SearchEndpoints
         return api;
     }
 
-    private static async Task<Ok<SearchResponse>> SearchAsync(SearchRequestBody body, IKnowledgeStore store, IKnowledgeSearch search, CancellationToken cancellationToken)
+    private static async Task<Ok<SearchResponse>> SearchAsync(SearchRequestBody body, ApiCaller caller, IKnowledgeStore store, IKnowledgeSearch search, CancellationToken cancellationToken)
     {
         var query = RequestFilters.ValidateQuestion(body.Query, KnowledgeSearch.MaxQueryLength, "query");
         var topK = RequestFilters.ValidateTopK(body.TopK, 10);
         var mode = RequestFilters.ParseMode(body.Mode);
-        var filter = await RequestFilters.ResolveAsync(store, body.Collections, body.Filters, cancellationToken).ConfigureAwait(false);
+        var filter = await RequestFilters.ResolveAsync(store, caller, body.Collections, body.Filters, cancellationToken).ConfigureAwait(false);
         var result = await search.SearchAsync(new KnowledgeSearchRequest(query) { Filter = filter, TopK = topK, Mode = mode }, cancellationToken).ConfigureAwait(false);
         return TypedResults.Ok(new SearchResponse([.. result.Hits.Select(h => h.ToResponse(body.Explain))], ContractMapper.Name(result.ModeUsed), result.Notice));
     }

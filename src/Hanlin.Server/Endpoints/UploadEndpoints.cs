@@ -5,6 +5,7 @@ using Hanlin.Ingestion.Pipeline;
 using Hanlin.Ingestion.Sniffing;
 using Hanlin.Server.Contracts;
 using Hanlin.Server.Hosting;
+using Hanlin.Server.Security;
 using Hanlin.Server.Uploads;
 using Hanlin.Storage;
 using Microsoft.AspNetCore.Builder;
@@ -26,7 +27,7 @@ internal static class UploadEndpoints
         api.MapPost("/collections/{collection}/documents", UploadAsync)
             .WithTags("Documents")
             .WithSummary("Upload files (multipart/form-data, any field name) to ingest into the collection; returns a job.")
-            .WithMetadata(UploadEndpointMetadata.Instance)
+            .WithMetadata(UploadEndpointMetadata.Instance, new RequiredRole(ApiRole.Write))
             .DisableAntiforgery()
             .Accepts<IFormFileCollection>("multipart/form-data");
         return api;
@@ -34,6 +35,7 @@ internal static class UploadEndpoints
 
     private static async Task<Accepted<UploadAcceptedResponse>> UploadAsync(
         string collection,
+        ApiCaller caller,
         HttpRequest request,
         IKnowledgeStore store,
         UploadQueue queue,
@@ -44,7 +46,7 @@ internal static class UploadEndpoints
         IOptions<IngestionOptions> ingestionOptions,
         CancellationToken cancellationToken)
     {
-        var target = await CollectionsEndpoints.RequireAsync(store, collection, cancellationToken).ConfigureAwait(false);
+        var target = caller.Demand(await CollectionsEndpoints.RequireAsync(store, collection, cancellationToken).ConfigureAwait(false));
         if (!request.HasFormContentType || !request.ContentType!.StartsWith("multipart/", StringComparison.OrdinalIgnoreCase))
         {
             throw new HanlinException(ErrorCodes.UnsupportedMediaType, $"Uploads must be multipart/form-data, not '{request.ContentType}'.");

@@ -9,11 +9,13 @@ public static class ErrorStatus
     public static int For(string code) => code switch
     {
         ErrorCodes.InvalidArgument or ErrorCodes.InvalidCollectionName or ErrorCodes.InvalidFileName
-            or ErrorCodes.EmptyFile or ServerErrorCodes.MalformedRequest => StatusCodes.Status400BadRequest,
+            or ErrorCodes.EmptyFile or ErrorCodes.DatasetEmpty or ErrorCodes.DatasetInvalid or ServerErrorCodes.MalformedRequest => StatusCodes.Status400BadRequest,
         ErrorCodes.CollectionNotFound or ErrorCodes.DocumentNotFound or ErrorCodes.JobNotFound or ErrorCodes.FileNotFound
             or ErrorCodes.UnsupportedModel or ServerErrorCodes.ModelNotFound or ServerErrorCodes.NotFound => StatusCodes.Status404NotFound,
+        ServerErrorCodes.Unauthenticated or ServerErrorCodes.InvalidApiKey => StatusCodes.Status401Unauthorized,
+        ServerErrorCodes.InsufficientRole or ServerErrorCodes.CollectionForbidden => StatusCodes.Status403Forbidden,
         ServerErrorCodes.MethodNotAllowed => StatusCodes.Status405MethodNotAllowed,
-        ErrorCodes.CollectionExists => StatusCodes.Status409Conflict,
+        ErrorCodes.CollectionExists or ErrorCodes.JobNotCancellable or ErrorCodes.FileInUse => StatusCodes.Status409Conflict,
         ErrorCodes.FileTooLarge or ErrorCodes.ArchiveBomb or ServerErrorCodes.RequestTooLarge => StatusCodes.Status413PayloadTooLarge,
         ErrorCodes.UnsupportedMediaType or ErrorCodes.BinaryContent => StatusCodes.Status415UnsupportedMediaType,
         ErrorCodes.CorruptFile or ErrorCodes.EncryptedFile or ErrorCodes.NoTextContent or ErrorCodes.UnreadableFile

@@ -20,4 +20,16 @@ public static class ServerErrorCodes
 
     /// <summary>The route exists but not with this HTTP method.</summary>
     public const string MethodNotAllowed = "method_not_allowed";
+
+    /// <summary>The request carries no API key and the server requires one.</summary>
+    public const string Unauthenticated = "unauthenticated";
+
+    /// <summary>The API key is not one the server knows.</summary>
+    public const string InvalidApiKey = "invalid_api_key";
+
+    /// <summary>The API key's role does not allow this operation.</summary>
+    public const string InsufficientRole = "insufficient_role";
+
+    /// <summary>The API key may not use the collection.</summary>
+    public const string CollectionForbidden = "collection_forbidden";
 }

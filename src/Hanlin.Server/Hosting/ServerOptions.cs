@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Hanlin.Server.Security;
 
 namespace Hanlin.Server.Hosting;
 
@@ -23,6 +24,12 @@ public sealed class ServerOptions
     /// <summary>Longest question in characters (search queries have the retriever's own limit).</summary>
     [Range(1, 1_000_000)]
     public int MaxQuestionLength { get; set; } = 4096;
+
+    /// <summary>
+    /// API keys (<c>Server:ApiKeys:0:Key</c>, <c>:Name</c>, <c>:Role</c> read|write|admin, <c>:Collections:0</c>...).
+    /// With none, <c>/api</c> and <c>/v1</c> are open to anyone who can reach the server.
+    /// </summary>
+    public IList<ApiKeyOptions> ApiKeys { get; } = new List<ApiKeyOptions>();
 
     /// <summary>Name of the embedding model listed for <c>/v1/embeddings</c> when a generator is registered.</summary>
     public string? EmbeddingModel { get; set; }

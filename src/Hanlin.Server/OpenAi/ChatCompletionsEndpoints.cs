@@ -6,7 +6,9 @@ using Hanlin.Rag.Models;
 using Hanlin.Retrieval;
 using Hanlin.Server.Contracts;
 using Hanlin.Server.Endpoints;
+using Hanlin.Server.FineTuning;
 using Hanlin.Server.Hosting;
+using Hanlin.Server.Security;
 using Hanlin.Server.Streaming;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http.Json;
@@ -41,9 +43,11 @@ internal static class ChatCompletionsEndpoints
     private static async Task<IResult> CompleteAsync(
         ChatCompletionRequest body,
         HttpContext http,
+        ApiCaller caller,
         IKnowledgeStore store,
         IKnowledgeAnswerer answerer,
         ChatModelCatalog catalog,
+        FineTunedModels fineTuned,
         IOptions<ServerOptions> options,
         IOptions<JsonOptions> json,
         CancellationToken cancellationToken)
@@ -64,13 +68,16 @@ internal static class ChatCompletionsEndpoints
         var serializer = json.Value.SerializerOptions;
         if (!body.Model.StartsWith(KnowledgeBasePrefix, StringComparison.Ordinal))
         {
-            var client = ResolvePassThrough(catalog, body.Model);
+            var client = body.Model.StartsWith(FineTunedModels.Prefix, StringComparison.Ordinal) && !catalog.Names.Contains(body.Model, StringComparer.OrdinalIgnoreCase)
+                ? await fineTuned.GetAsync(body.Model, cancellationToken).ConfigureAwait(false)
+                : ResolvePassThrough(catalog, body.Model);
             return await PassThroughAsync(http, client, body, id, created, includeUsage, serializer, cancellationToken).ConfigureAwait(false);
         }
 
         var name = body.Model[KnowledgeBasePrefix.Length..];
         var collection = await store.GetCollectionAsync(name, cancellationToken).ConfigureAwait(false)
             ?? throw new HanlinException(ErrorCodes.UnsupportedModel, $"The model '{body.Model}' does not exist: there is no collection named '{name}'.");
+        caller.Demand(collection);
         var request = ToAskRequest(messages, collection.Id, options.Value.MaxQuestionLength);
         if (!body.Stream)
         {

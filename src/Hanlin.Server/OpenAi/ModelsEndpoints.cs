@@ -1,6 +1,8 @@
 using Hanlin.Core.Storage;
 using Hanlin.Rag.Models;
+using Hanlin.Server.FineTuning;
 using Hanlin.Server.Hosting;
+using Hanlin.Server.Security;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
@@ -20,13 +22,19 @@ internal static class ModelsEndpoints
     }
 
     private static async Task<Ok<ModelListResponse>> ListAsync(
-        IKnowledgeStore store, ChatModelCatalog catalog, IServiceProvider services, IOptions<ServerOptions> options, CancellationToken cancellationToken)
+        ApiCaller caller, IKnowledgeStore store, ChatModelCatalog catalog, FineTunedModels fineTuned, IServiceProvider services, IOptions<ServerOptions> options, CancellationToken cancellationToken)
     {
         var collections = await store.ListCollectionsAsync(cancellationToken).ConfigureAwait(false);
         var models = collections
+            .Where(caller.CanUse)
             .Select(c => new ModelResponse(ChatCompletionsEndpoints.KnowledgeBasePrefix + c.Name, "model", c.CreatedAt.ToUnixTimeSeconds(), "hanlin"))
             .Concat(catalog.Names.Select(m => new ModelResponse(m, "model", 0, "hanlin")))
             .ToList();
+        foreach (var (name, created) in await fineTuned.ListAsync(cancellationToken).ConfigureAwait(false))
+        {
+            models.Add(new ModelResponse(name, "model", created.ToUnixTimeSeconds(), "hanlin"));
+        }
+
         if (services.GetService<IEmbeddingGenerator<string, Embedding<float>>>() is not null)
         {
             models.Add(new ModelResponse(EmbeddingsEndpoints.ModelName(services, options.Value), "model", 0, "hanlin"));
