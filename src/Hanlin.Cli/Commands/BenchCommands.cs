@@ -15,6 +15,7 @@ internal static class BenchCommands
         command.Subcommands.Add(SearchCommand(console));
         command.Subcommands.Add(GenerateCommand(console));
         command.Subcommands.Add(ServeCommand(console));
+        command.Subcommands.Add(BenchFinetuneCommand.Create(console));
         return command;
     }
 
