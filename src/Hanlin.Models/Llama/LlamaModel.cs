@@ -15,6 +15,8 @@ public sealed class LlamaModel : IDisposable
 {
     private LlamaWeights _weights;
     private readonly RotaryEmbedding _rope;
+    private SingleTokenDecoder? _decoder;
+    private bool _decoderChecked;
     private bool _disposed;
 
     internal LlamaModel(LlamaConfig config, LlamaWeights weights, string source)
@@ -23,6 +25,7 @@ public sealed class LlamaModel : IDisposable
         Source = source;
         _weights = weights;
         _rope = new RotaryEmbedding(config);
+        TorchRuntime.TrimNativeHeap(); // loaders' and builders' temporaries must not stay resident with the model
     }
 
     /// <summary>The model's shape.</summary>
@@ -138,6 +141,8 @@ public sealed class LlamaModel : IDisposable
         var converted = _weights.ConvertTo(dtype);
         _weights.Dispose();
         _weights = converted;
+        (_decoder, _decoderChecked) = (null, false);
+        TorchRuntime.TrimNativeHeap();
     }
 
     /// <summary>Allocates a KV cache for <paramref name="batchSize"/> sequences of up to <paramref name="maxSequenceLength"/> (default: the context length) positions.</summary>
@@ -188,6 +193,11 @@ public sealed class LlamaModel : IDisposable
             throw new ArgumentException($"Expected {batch} padding counts, got {leftPadding.Count}.", nameof(leftPadding));
         }
 
+        if (batch == 1 && seq == 1 && (leftPadding is null || leftPadding[0] == 0) && SingleTokenPath(cache) is { } decoder)
+        {
+            return decoder.Step(tokens.reshape(-1).item<long>(), start, cache); // [1, 1, vocab]
+        }
+
         using var scope = NewDisposeScope();
         var x = _weights.TokenEmbedding.index_select(0, tokens.reshape(-1)).reshape(batch, seq, c.Dim); // [batch, seq, dim]
 
@@ -214,28 +224,30 @@ public sealed class LlamaModel : IDisposable
             cache.Write(layer, start, k, v);
 
             var (keys, values) = cache.Read(layer, total); // [batch, kvHeads, total, headDim]
-
-            // Grouped-query attention without copying the cache: query head h reads key/value head h / group
-            // (as llama2.c does), so the group's query heads are stacked along the sequence axis and multiply
-            // their shared keys directly. [batch, kvHeads, group*seq, headDim]
             var group = c.Heads / c.KvHeads;
-            var grouped = q.reshape(batch, c.KvHeads, group * seq, c.HeadDim);
-            var scores = matmul(grouped, keys.transpose(2, 3)) / MathF.Sqrt(c.HeadDim); // [batch, kvHeads, group*seq, total]
-            if (mask is not null)
+            Tensor attention;
+            if (start == 0 && seq > 1 && positions is null)
             {
-                scores = mask.dim() == 2
-                    ? scores.masked_fill(group == 1 ? mask : mask.repeat(group, 1), float.NegativeInfinity)
-                    : scores.masked_fill(group == 1 ? mask : mask.repeat(1, 1, group, 1), float.NegativeInfinity);
+                // A prompt from position 0: libtorch's fused causal attention never materialises the [heads, seq, seq]
+                // scores (4 passes over ~30 MB per layer at 512 tokens). Its mask is aligned to the top-left, which
+                // is the causal one only when queries and keys start together, hence start == 0.
+                // Key/value heads are repeated for their query groups (head h reads h / group): [batch, heads, seq, headDim].
+                var repeatedKeys = group == 1 ? keys : keys.unsqueeze(2).expand(batch, c.KvHeads, group, seq, c.HeadDim).reshape(batch, c.Heads, seq, c.HeadDim);
+                var repeatedValues = group == 1 ? values : values.unsqueeze(2).expand(batch, c.KvHeads, group, seq, c.HeadDim).reshape(batch, c.Heads, seq, c.HeadDim);
+                attention = F.scaled_dot_product_attention(q, repeatedKeys, repeatedValues, is_casual: true) // [batch, heads, seq, headDim]
+                    .transpose(1, 2).reshape(batch, seq, c.Heads * c.HeadDim);                          // [batch, seq, dim]
+            }
+            else
+            {
+                attention = MaskedAttention(q, keys, values, mask, group, batch, seq);
             }
 
-            var probabilities = scores.dtype == ScalarType.Float32 ? scores.softmax(-1) : scores.to(ScalarType.Float32).softmax(-1).to(scores.dtype);
-            var attention = matmul(probabilities, values)                       // [batch, kvHeads, group*seq, headDim]
-                .reshape(batch, c.Heads, seq, c.HeadDim)                         // [batch, heads, seq, headDim]
-                .transpose(1, 2).reshape(batch, seq, c.Heads * c.HeadDim);      // [batch, seq, dim]
             x = x + Linear(attention, w.Wo);
 
             h = RmsNorm(x, w.FfnNorm);
-            var gated = F.silu(Linear(h, w.W1)) * Linear(h, w.W3);          // [batch, seq, hidden]
+            var gate = Linear(h, w.W1);                                      // [batch, seq, hidden]
+            var up = Linear(h, w.W3);
+            var gated = F.silu(gate, inplace: true).mul_(up);               // in place: two fewer [seq, hidden] buffers
             x = (x + Linear(gated, w.W2)).MoveToOuterDisposeScope();
         }
 
@@ -263,6 +275,37 @@ public sealed class LlamaModel : IDisposable
         _disposed = true;
         _rope.Dispose();
         _weights.Dispose();
+    }
+
+    // Grouped-query attention without copying the cache: query head h reads key/value head h / group (as llama2.c
+    // does), so the group's query heads are stacked along the sequence axis and multiply their shared keys directly.
+    private Tensor MaskedAttention(Tensor q, Tensor keys, Tensor values, Tensor? mask, int group, long batch, long seq)
+    {
+        var c = Config;
+        var grouped = q.reshape(batch, c.KvHeads, group * seq, c.HeadDim);           // [batch, kvHeads, group*seq, headDim]
+        var scores = matmul(grouped, keys.transpose(2, 3)) / MathF.Sqrt(c.HeadDim); // [batch, kvHeads, group*seq, total]
+        if (mask is not null)
+        {
+            scores = mask.dim() == 2
+                ? scores.masked_fill(group == 1 ? mask : mask.repeat(group, 1), float.NegativeInfinity)
+                : scores.masked_fill(group == 1 ? mask : mask.repeat(1, 1, group, 1), float.NegativeInfinity);
+        }
+
+        var probabilities = scores.dtype == ScalarType.Float32 ? scores.softmax(-1) : scores.to(ScalarType.Float32).softmax(-1).to(scores.dtype);
+        return matmul(probabilities, values)                                   // [batch, kvHeads, group*seq, headDim]
+            .reshape(batch, c.Heads, seq, c.HeadDim)                             // [batch, heads, seq, headDim]
+            .transpose(1, 2).reshape(batch, seq, c.Heads * c.HeadDim);           // [batch, seq, dim]
+    }
+
+    private SingleTokenDecoder? SingleTokenPath(KvCache cache)
+    {
+        if (!_decoderChecked)
+        {
+            _decoder = SingleTokenDecoder.TryCreate(Config, _weights, _rope);
+            _decoderChecked = true;
+        }
+
+        return _decoder is not null && _decoder.Accepts(cache) ? _decoder : null;
     }
 
     private Tensor RmsNorm(Tensor x, Tensor weight)
