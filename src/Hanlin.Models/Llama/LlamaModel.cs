@@ -303,6 +303,9 @@ public sealed class LlamaModel : IDisposable
             {
                 parts.Add(logits);
             }
+
+            // The next chunk's activations then reuse returned pages instead of growing the heap past them.
+            TorchRuntime.TrimNativeHeap();
         }
 
         return (parts.Count == 1 ? parts[0] : cat(parts, 1)).MoveToOuterDisposeScope();
