@@ -35,6 +35,9 @@ public sealed class KvCache : IDisposable
     /// <summary>Positions each sequence can hold.</summary>
     public int MaxSequenceLength { get; }
 
+    /// <summary>Element type of the keys and values.</summary>
+    public ScalarType DType => _keys[0].dtype;
+
     /// <summary>Bytes held by the cache tensors.</summary>
     public long SizeInBytes => _keys.Sum(t => t.NumberOfElements * t.ElementSize) * 2;
 
@@ -55,6 +58,9 @@ public sealed class KvCache : IDisposable
         keySlot.copy_(keys);
         valueSlot.copy_(values);
     }
+
+    /// <summary>The whole key and value tensors of <paramref name="layer"/>, <c>[batch, kvHeads, maxSeq, headDim]</c>, still owned by the cache.</summary>
+    internal (Tensor Keys, Tensor Values) Layer(int layer) => (_keys[layer], _values[layer]);
 
     /// <summary>Views of positions 0..length-1: <c>[batch, kvHeads, length, headDim]</c>; they die with the caller's dispose scope.</summary>
     internal (Tensor Keys, Tensor Values) Read(int layer, int length) =>

@@ -64,7 +64,7 @@ internal static unsafe class MatVec
         return input.dtype == ScalarType.Float32 ? result : result.to(input.dtype);
     }
 
-    private static float DotF32(float* w, float* x, int n)
+    internal static float DotF32(float* w, float* x, int n)
     {
         var a0 = Vector512<float>.Zero;
         var a1 = Vector512<float>.Zero;
@@ -93,7 +93,7 @@ internal static unsafe class MatVec
         return sum;
     }
 
-    private static float DotBf16(ushort* w, float* x, int n)
+    internal static float DotBf16(ushort* w, float* x, int n)
     {
         var a0 = Vector512<float>.Zero;
         var a1 = Vector512<float>.Zero;
@@ -119,6 +119,6 @@ internal static unsafe class MatVec
     }
 
     // 16 bf16 values to fp32: zero-extend each to 32 bits and move it to the top half.
-    private static Vector512<float> Widen(ushort* p) =>
+    internal static Vector512<float> Widen(ushort* p) =>
         Avx512F.ShiftLeftLogical(Avx512F.ConvertToVector512UInt32(Avx2.LoadVector256(p)), 16).AsSingle();
 }

@@ -11,6 +11,9 @@ internal sealed class RotaryEmbedding : IDisposable
     private readonly Tensor _cos;
     private readonly Tensor _sin;
     private readonly RopeLayout _layout;
+    private readonly float[] _cosTable; // [maxSeq, headDim/2], as _cos
+    private readonly float[] _sinTable;
+    private readonly int _headDim;
 
     public RotaryEmbedding(LlamaConfig config)
     {
@@ -35,6 +38,9 @@ internal sealed class RotaryEmbedding : IDisposable
             }
         }
 
+        _cosTable = cos;
+        _sinTable = sin;
+        _headDim = config.HeadDim;
         _cos = tensor(cos, config.MaxSequenceLength, half).DetachFromDisposeScope();
         _sin = tensor(sin, config.MaxSequenceLength, half).DetachFromDisposeScope();
     }
@@ -55,6 +61,25 @@ internal sealed class RotaryEmbedding : IDisposable
         var cos = _cos.index_select(0, flat).reshape(batch, 1, seq, -1).to(x.dtype); // [batch, 1, seq, headDim/2]
         var sin = _sin.index_select(0, flat).reshape(batch, 1, seq, -1).to(x.dtype);
         return Rotate(x, cos, sin);
+    }
+
+    /// <summary>Rotates <paramref name="heads"/> consecutive head vectors of one token at <paramref name="position"/> in place (fp32, as <see cref="Apply(Tensor, int)"/> does).</summary>
+    public void RotateInPlace(Span<float> vectors, int heads, int position)
+    {
+        var half = _headDim / 2;
+        var cos = _cosTable.AsSpan(position * half, half);
+        var sin = _sinTable.AsSpan(position * half, half);
+        for (var head = 0; head < heads; head++)
+        {
+            var x = vectors.Slice(head * _headDim, _headDim);
+            for (var j = 0; j < half; j++)
+            {
+                var (a, b) = _layout == RopeLayout.InterleavedPairs ? (2 * j, (2 * j) + 1) : (j, j + half);
+                var (first, second) = (x[a], x[b]);
+                x[a] = (first * cos[j]) - (second * sin[j]);
+                x[b] = (first * sin[j]) + (second * cos[j]);
+            }
+        }
     }
 
     private Tensor Rotate(Tensor x, Tensor cos, Tensor sin)

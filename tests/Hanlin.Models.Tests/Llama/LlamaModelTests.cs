@@ -39,6 +39,38 @@ public sealed class LlamaModelTests
     }
 
     [Fact]
+    public void A_prompt_longer_than_one_prefill_chunk_gives_the_logits_of_its_pieces_run_through_the_cache()
+    {
+        using var model = LlamaModel.LoadLlama2c(Stories260K.Checkpoint);
+        using var scope = NewDisposeScope();
+        var prompt = Enumerable.Range(0, 300).Select(i => (long)((i * 37 % 500) + 3)).ToArray(); // crosses the 256-position chunk
+
+        using var chunkedCache = model.CreateCache();
+        var chunked = model.Forward(tensor(prompt, 1, prompt.Length), 0, chunkedCache);          // [1, 300, vocab]
+        using var lastCache = model.CreateCache();
+        var last = model.Forward(tensor(prompt, 1, prompt.Length), 0, lastCache, lastPositionOnly: true);
+
+        // Reference: 100 positions at a time (each from a non-zero start after the first), then token by token.
+        using var pieceCache = model.CreateCache();
+        var pieces = new List<Tensor>();
+        for (var startAt = 0; startAt < 280; startAt += 100)
+        {
+            var length = Math.Min(100, 280 - startAt);
+            pieces.Add(model.Forward(tensor(prompt[startAt..(startAt + length)], 1, length), startAt, pieceCache));
+        }
+
+        for (var i = 280; i < prompt.Length; i++)
+        {
+            pieces.Add(model.Forward(tensor(prompt[i..(i + 1)], 1, 1), i, pieceCache));
+        }
+
+        var reference = cat(pieces, 1);
+        Assert.Equal([1L, 300, 512], chunked.shape);
+        Assert.True(chunked.allclose(reference, rtol: 0, atol: 1e-4), $"max difference {(chunked - reference).abs().max().item<float>()}");
+        Assert.True(last[0, 0].allclose(chunked[0, 299], rtol: 0, atol: 1e-5));
+    }
+
+    [Fact]
     public void The_half_split_rope_layout_on_permuted_weights_gives_the_interleaved_logits()
     {
         using var model = LlamaModel.LoadLlama2c(Stories260K.Checkpoint);
