@@ -22,14 +22,16 @@ internal static class BenchFinetuneCommand
     {
         var model = new Option<string?>("--model") { Description = "A small real model for the demonstration (llama2.c checkpoint, GGUF or Hugging Face folder); without it the demonstration is skipped." };
         var tokenizer = new Option<string?>("--tokenizer") { Description = "Tokenizer of a llama2.c checkpoint (e.g. tok512.bin)." };
-        var steps = new Option<int>("--steps") { Description = "Demonstration: optimiser steps.", DefaultValueFactory = _ => 150 };
+        var steps = new Option<int>("--steps") { Description = "Demonstration: optimiser steps.", DefaultValueFactory = _ => 40 };
         var rank = new Option<int>("--rank") { Description = "LoRA rank (both parts).", DefaultValueFactory = _ => 8 };
+        var learningRate = new Option<double>("--lr") { Description = "Demonstration: peak learning rate.", DefaultValueFactory = _ => 5e-4 };
+        var modules = new Option<string>("--modules") { Description = "Demonstration: adapted modules, comma-separated.", DefaultValueFactory = _ => "q_proj,k_proj,v_proj,o_proj,gate_proj,up_proj,down_proj" };
         var throughputSteps = new Option<int>("--throughput-steps") { Description = "Throughput: timed steps after one warm-up step; 0 skips the throughput part.", DefaultValueFactory = _ => 3 };
         var batch = new Option<int>("--batch") { Description = "Throughput: sequences per step.", DefaultValueFactory = _ => 1 };
         var sequence = new Option<int>("--seq") { Description = "Throughput: tokens per sequence.", DefaultValueFactory = _ => 512 };
         var command = new Command("finetune", "LoRA: domain-adaptation perplexities on a real small model, and training tokens/s and model-FLOPs utilisation on the reference shape.")
         {
-            model, tokenizer, steps, rank, throughputSteps, batch, sequence,
+            model, tokenizer, steps, rank, learningRate, modules, throughputSteps, batch, sequence,
         };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
@@ -39,18 +41,12 @@ internal static class BenchFinetuneCommand
             if (parseResult.GetValue(model) is { } path)
             {
                 using var chat = await LocalChatModel.LoadAsync("demo", path, parseResult.GetValue(tokenizer), cancellationToken: cancellationToken).ConfigureAwait(false);
-                var options = new FineTuneOptions
+                var defaults = FineTuneBenchmark.DemonstrationOptions;
+                var options = defaults with
                 {
-                    Lora = new LoraSettings { Rank = parseResult.GetValue(rank), Alpha = 2 * parseResult.GetValue(rank), TargetModules = ["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"] },
-                    LearningRate = 2e-3,
+                    Lora = defaults.Lora with { Rank = parseResult.GetValue(rank), Alpha = 2 * parseResult.GetValue(rank), TargetModules = parseResult.GetValue(modules)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) },
+                    LearningRate = parseResult.GetValue(learningRate),
                     MaxSteps = Positive(parseResult.GetValue(steps), "--steps"),
-                    BatchSize = 8,
-                    MaxSequenceLength = 256,
-                    WarmupSteps = 10,
-                    Schedule = LearningRateSchedule.Cosine,
-                    EvalInterval = 0,
-                    CheckpointInterval = 1000,
-                    Seed = 42,
                 };
                 var run = Path.Combine(Path.GetTempPath(), "hanlin-bench-finetune-" + Guid.NewGuid().ToString("N")[..8]);
                 try

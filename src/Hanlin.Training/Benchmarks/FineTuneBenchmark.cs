@@ -15,6 +15,26 @@ namespace Hanlin.Training.Benchmarks;
 public static class FineTuneBenchmark
 {
     /// <summary>
+    /// The demonstration's settings: rank-8 LoRA on all seven projections, 40 steps of 8 windows of 256 tokens at a
+    /// peak learning rate of 5e-4 with cosine decay. Chosen on stories260K so the domain moves a lot and the model's
+    /// own stories do not (measured: pharmacy perplexity 15.2 → 4.0, stories 4.85 → 4.81; 150 steps at 2e-3 overfit:
+    /// 15.2 → 1.1 but stories 4.85 → 14.0).
+    /// </summary>
+    public static FineTuneOptions DemonstrationOptions { get; } = new()
+    {
+        Lora = new LoraSettings { Rank = 8, Alpha = 16, TargetModules = ["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"] },
+        LearningRate = 5e-4,
+        MaxSteps = 40,
+        BatchSize = 8,
+        MaxSequenceLength = 256,
+        WarmupSteps = 5,
+        Schedule = LearningRateSchedule.Cosine,
+        EvalInterval = 0,
+        CheckpointInterval = 1000,
+        Seed = 42,
+    };
+
+    /// <summary>
     /// Measures held-out perplexity on the pharmacy domain and on the model's own stories, trains a LoRA adapter on the
     /// pharmacy training texts (continued pre-training), and measures both again. The adapter stays attached to
     /// <paramref name="model"/>'s weights only for the measurement; it is detached and disposed before returning.
