@@ -72,12 +72,14 @@ public sealed class TokenCounter
             return _tokenizer.CountTokens(text);
         }
 
+        // Surrogates are rare: one vectorised scan of the whole text spares every piece its own check.
+        var mayHaveLoneSurrogate = text.ContainsAnyInRange('\uD800', '\uDFFF');
         var count = 0;
         var start = 0;
         while (start < text.Length)
         {
             var end = Cl100kPreTokenizer.PieceEnd(text, start);
-            count += CountPiece(text[start..end]);
+            count += CountPiece(text[start..end], mayHaveLoneSurrogate);
             start = end;
         }
 
@@ -116,9 +118,9 @@ public sealed class TokenCounter
         return length;
     }
 
-    private int CountPiece(ReadOnlySpan<char> piece)
+    private int CountPiece(ReadOnlySpan<char> piece, bool mayHaveLoneSurrogate)
     {
-        if (HasLoneSurrogate(piece))
+        if (mayHaveLoneSurrogate && HasLoneSurrogate(piece))
         {
             // The library's UTF-8 conversion of a lone surrogate differs from Encoding.UTF8's; let it count.
             return _tokenizer.CountTokens(piece, considerPreTokenization: false, considerNormalization: false);

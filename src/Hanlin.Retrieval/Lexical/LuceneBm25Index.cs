@@ -26,6 +26,7 @@ public sealed class LuceneBm25Index : IDisposable
     internal const string PageField = "page";
     internal const string TagField = "tag";
     internal const string UpdatedField = "updated";
+    internal const string VersionField = "version";
 
     private const string CheckpointKey = "hanlin.checkpoint";
 
@@ -37,6 +38,7 @@ public sealed class LuceneBm25Index : IDisposable
     private readonly LuceneDirectory _directory;
     private readonly IndexWriter _writer;
     private readonly SearcherManager _searchers;
+    private readonly ChunkDocumentFields _batchFields = new();
     private bool _disposed;
 
     /// <summary>
@@ -58,6 +60,10 @@ public sealed class LuceneBm25Index : IDisposable
             {
                 OpenMode = OpenMode.CREATE_OR_APPEND,
                 Similarity = similarity,
+
+                // Batches of a few MB of text are flushed by the per-batch refresh anyway; the larger buffer
+                // only matters for rebuilds, which then write fewer, larger segments (less merging).
+                RAMBufferSizeMB = 64,
             };
             _writer = new IndexWriter(_directory, config);
             _searchers = new SearcherManager(_writer, applyAllDeletes: true, new Bm25SearcherFactory(similarity));
@@ -102,6 +108,31 @@ public sealed class LuceneBm25Index : IDisposable
             foreach (var chunk in chunks)
             {
                 _writer.UpdateDocument(new Term(IdField, chunk.ChunkId), ToDocument(chunk));
+            }
+        });
+    }
+
+    /// <summary>
+    /// Replaces the chunks of several documents in one write: each document's indexed chunks are deleted
+    /// (one term per document, not one per chunk) and its new chunks added, then searches are refreshed once.
+    /// A refresh flushes a segment, so refreshing per document made tiny segments and merge work that cost
+    /// more than analysing the text.
+    /// </summary>
+    internal void ReplaceDocuments(IReadOnlyList<(string DocumentId, IReadOnlyList<IndexedChunk> Chunks)> documents)
+    {
+        ArgumentNullException.ThrowIfNull(documents);
+        Write(() =>
+        {
+            lock (_batchFields)
+            {
+                foreach (var (documentId, chunks) in documents)
+                {
+                    _writer.DeleteDocuments(new Term(DocumentField, documentId));
+                    foreach (var chunk in chunks)
+                    {
+                        _writer.AddDocument(_batchFields.Fill(chunk));
+                    }
+                }
             }
         });
     }
@@ -231,11 +262,36 @@ public sealed class LuceneBm25Index : IDisposable
     /// <summary>
     /// Live chunk count per document id, for repair-on-start to compare with storage.
     /// </summary>
-    public IReadOnlyDictionary<string, int> CountChunksByDocument() => WithSearcher(searcher =>
+    public IReadOnlyDictionary<string, int> CountChunksByDocument() => CountChunksByTerm(DocumentField);
+
+    /// <summary>
+    /// Live chunk count per stored document version id, for repair-on-start to spot a document whose current
+    /// version the index missed although the chunk count is the same. Chunks indexed without a version id
+    /// (by an older Hanlin) are not counted, so repair re-indexes them once.
+    /// </summary>
+    public IReadOnlyDictionary<string, int> CountChunksByVersion() => CountChunksByTerm(VersionField);
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        _searchers.Dispose();
+
+        // Disposing the writer commits pending changes, as an orderly shutdown should.
+        _writer.Dispose();
+        _directory.Dispose();
+    }
+
+    private Dictionary<string, int> CountChunksByTerm(string field) => WithSearcher(searcher =>
     {
         var counts = new Dictionary<string, int>(StringComparer.Ordinal);
         var reader = searcher.IndexReader;
-        var terms = MultiFields.GetTerms(reader, DocumentField);
+        var terms = MultiFields.GetTerms(reader, field);
         if (terms is null)
         {
             return counts;
@@ -261,22 +317,6 @@ public sealed class LuceneBm25Index : IDisposable
 
         return counts;
     });
-
-    /// <inheritdoc />
-    public void Dispose()
-    {
-        if (_disposed)
-        {
-            return;
-        }
-
-        _disposed = true;
-        _searchers.Dispose();
-
-        // Disposing the writer commits pending changes, as an orderly shutdown should.
-        _writer.Dispose();
-        _directory.Dispose();
-    }
 
     private List<string> AnalyzeQuery(string query)
     {
@@ -393,7 +433,7 @@ public sealed class LuceneBm25Index : IDisposable
         query.Add(anyOf, Occur.MUST);
     }
 
-    private static string TagTerm(string key, string value) => string.Concat(key, "=", value);
+    internal static string TagTerm(string key, string value) => string.Concat(key, "=", value);
 
     private static Document ToDocument(IndexedChunk chunk)
     {
@@ -410,6 +450,11 @@ public sealed class LuceneBm25Index : IDisposable
         if (!string.IsNullOrWhiteSpace(chunk.Title))
         {
             doc.Add(new TextField(TitleField, chunk.Title, Field.Store.NO));
+        }
+
+        if (chunk.VersionId is { } version)
+        {
+            doc.Add(new StringField(VersionField, version, Field.Store.NO));
         }
 
         if (chunk.PageStart is { } page)
