@@ -40,6 +40,10 @@ public sealed class TokenCounter
     private readonly ConcurrentDictionary<string, int> _pieceCounts = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _pieceLookup;
 
+    // Approximate entry count: ConcurrentDictionary.Count takes every lock, which under parallel chunking
+    // serialised the threads on each cache miss.
+    private int _cachedPieces;
+
     /// <summary>Loads the embedded cl100k_base vocabulary.</summary>
     public TokenCounter()
     {
@@ -137,9 +141,10 @@ public sealed class TokenCounter
         }
 
         var count = _bytePairs.Count(piece);
-        if (_pieceCounts.Count >= MaxCacheEntries)
+        if (Interlocked.Increment(ref _cachedPieces) > MaxCacheEntries)
         {
             _pieceCounts.Clear();
+            Interlocked.Exchange(ref _cachedPieces, 0);
         }
 
         _pieceLookup.TryAdd(piece, count);

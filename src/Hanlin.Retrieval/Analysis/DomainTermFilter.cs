@@ -41,6 +41,9 @@ public sealed class DomainTermFilter : TokenFilter
     private string _lastBigramTail = string.Empty;
     private readonly Queue<BufferedToken> _pending = new();
     private State? _lookahead;
+
+    // The usual look-ahead: the first bigram of the next run (CJK runs split at punctuation), kept without a state.
+    private BufferedToken? _lookaheadBigram;
     private bool _exhausted;
 
     /// <summary>Wraps <paramref name="input"/>, which must already carry CJK bigrams.</summary>
@@ -73,7 +76,13 @@ public sealed class DomainTermFilter : TokenFilter
             }
 
             bool hasToken;
-            if (_lookahead is not null)
+            if (_lookaheadBigram is { } bigram)
+            {
+                Emit(bigram);
+                _lookaheadBigram = null;
+                hasToken = true;
+            }
+            else if (_lookahead is not null)
             {
                 RestoreState(_lookahead);
                 _lookahead = null;
@@ -96,7 +105,7 @@ public sealed class DomainTermFilter : TokenFilter
                 _keyword.IsKeyword = true;
                 if (_run.Count > 0 && !ContinuesRun())
                 {
-                    _lookahead = CaptureState();
+                    _lookaheadBigram = new BufferedToken(_term.ToString(), _offset.StartOffset, _offset.EndOffset, _positionIncrement.PositionIncrement, DoubleType);
                     FlushRun();
                     continue;
                 }
@@ -128,6 +137,7 @@ public sealed class DomainTermFilter : TokenFilter
         ClearRun();
         _pending.Clear();
         _lookahead = null;
+        _lookaheadBigram = null;
         _exhausted = false;
     }
 
