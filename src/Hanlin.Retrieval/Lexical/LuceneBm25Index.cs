@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Hanlin.Core.Errors;
 using Hanlin.Retrieval.Analysis;
 using Lucene.Net.Analysis.TokenAttributes;
@@ -38,7 +39,6 @@ public sealed class LuceneBm25Index : IDisposable
     private readonly LuceneDirectory _directory;
     private readonly IndexWriter _writer;
     private readonly SearcherManager _searchers;
-    private readonly ChunkDocumentFields _batchFields = new();
     private bool _disposed;
 
     /// <summary>
@@ -114,28 +114,50 @@ public sealed class LuceneBm25Index : IDisposable
 
     /// <summary>
     /// Replaces the chunks of several documents in one write: each document's indexed chunks are deleted
-    /// (one term per document, not one per chunk) and its new chunks added, then searches are refreshed once.
-    /// A refresh flushes a segment, so refreshing per document made tiny segments and merge work that cost
-    /// more than analysing the text.
+    /// (one term per document, not one per chunk), then the new chunks are analysed and added on all cores
+    /// (the index writer takes documents from several threads at once), then searches are refreshed once.
+    /// A refresh flushes a segment, so refreshing per document made tiny segments and merge work. The last
+    /// replacement of a document in the list supersedes earlier ones. Without <paramref name="refresh"/> the
+    /// chunks become searchable at the next <see cref="Refresh"/> (or any other write).
     /// </summary>
-    internal void ReplaceDocuments(IReadOnlyList<(string DocumentId, IReadOnlyList<IndexedChunk> Chunks)> documents)
+    internal void ReplaceDocuments(IReadOnlyList<(string DocumentId, IReadOnlyList<IndexedChunk> Chunks)> documents, bool refresh = true)
     {
         ArgumentNullException.ThrowIfNull(documents);
-        Write(() =>
+        Write(refresh, () =>
         {
-            lock (_batchFields)
+            var latest = new Dictionary<string, IReadOnlyList<IndexedChunk>>(StringComparer.Ordinal);
+            foreach (var (documentId, chunks) in documents)
             {
-                foreach (var (documentId, chunks) in documents)
-                {
-                    _writer.DeleteDocuments(new Term(DocumentField, documentId));
-                    foreach (var chunk in chunks)
-                    {
-                        _writer.AddDocument(_batchFields.Fill(chunk));
-                    }
-                }
+                latest[documentId] = chunks;
             }
+
+            // A delete by term applies only to documents added before it, so deleting first is safe.
+            foreach (var documentId in latest.Keys)
+            {
+                _writer.DeleteDocuments(new Term(DocumentField, documentId));
+            }
+
+            IndexedChunk[] all = [.. latest.Values.SelectMany(c => c)];
+            var options = new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount };
+            Parallel.ForEach(
+                Partitioner.Create(0, all.Length, 64),
+                options,
+                () => new ChunkDocumentFields(),
+                (range, _, fields) =>
+                {
+                    for (var i = range.Item1; i < range.Item2; i++)
+                    {
+                        _writer.AddDocument(fields.Fill(all[i]));
+                    }
+
+                    return fields;
+                },
+                _ => { });
         });
     }
+
+    /// <summary>Makes every write so far visible to searches (a near-real-time reopen; not durable until <see cref="Commit"/>).</summary>
+    internal void Refresh() => Write(refresh: true, () => { });
 
     /// <summary>Removes every chunk of a document.</summary>
     public void DeleteDocument(string documentId)
@@ -470,17 +492,27 @@ public sealed class LuceneBm25Index : IDisposable
         return doc;
     }
 
-    private void Write(Action write)
+    private void Write(Action write) => Write(refresh: true, write);
+
+    private void Write(bool refresh, Action write)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         try
         {
             write();
-            _searchers.MaybeRefreshBlocking();
+            if (refresh)
+            {
+                _searchers.MaybeRefreshBlocking();
+            }
         }
         catch (IOException ex)
         {
             throw new HanlinException(ErrorCodes.Internal, $"Writing the lexical index '{_path}' failed: {ex.Message}", ex);
+        }
+        catch (AggregateException ex) when (ex.InnerException is IOException io)
+        {
+            // Parallel adds wrap the writer's failure.
+            throw new HanlinException(ErrorCodes.Internal, $"Writing the lexical index '{_path}' failed: {io.Message}", io);
         }
     }
 

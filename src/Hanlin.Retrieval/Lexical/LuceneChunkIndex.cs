@@ -24,10 +24,13 @@ public sealed partial class LuceneChunkIndex : IChunkIndex, IDisposable
 {
     // Bounded so a writer that falls behind slows ingestion down instead of holding every stored document's
     // text in memory: at most this many documents wait (a few MB each at most), keeping memory flat.
-    private const int MaxQueuedChanges = 16;
+    private const int MaxQueuedChanges = 8;
 
-    // A batch is refreshed and committed as one; larger ones amortise better but delay searchability.
+    // A batch is written as one; larger ones amortise better but delay searchability.
     private const int MaxBatchChunks = 8_192;
+
+    // Longest time written chunks stay unpublished (not searchable, not committed) while the writer is behind.
+    private static readonly TimeSpan PublishInterval = TimeSpan.FromSeconds(5);
 
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly Channel<IndexChange> _queue = Channel.CreateBounded<IndexChange>(new BoundedChannelOptions(MaxQueuedChanges)
@@ -202,8 +205,23 @@ public sealed partial class LuceneChunkIndex : IChunkIndex, IDisposable
     {
         var reader = _queue.Reader;
         var batch = new List<IndexChange>();
-        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        var unpublished = false;
+        var sincePublish = System.Diagnostics.Stopwatch.StartNew();
+        while (true)
         {
+            if (unpublished && !reader.TryPeek(out _))
+            {
+                // Nothing queued: make what was written searchable and durable now rather than at the next batch.
+                await PublishAsync().ConfigureAwait(false);
+                unpublished = false;
+                sincePublish.Restart();
+            }
+
+            if (!await reader.WaitToReadAsync().ConfigureAwait(false))
+            {
+                break;
+            }
+
             // Whatever queued up while the previous batch was written goes into this one: the further the writer
             // falls behind, the larger (and cheaper per chunk) its batches get.
             var chunks = 0;
@@ -216,7 +234,15 @@ public sealed partial class LuceneChunkIndex : IChunkIndex, IDisposable
             await _gate.WaitAsync().ConfigureAwait(false);
             try
             {
-                Apply(batch);
+                // Publishing (refresh + commit, which fsyncs) waits on the disk, so while the writer is behind it
+                // publishes only for a caller waiting on it or every PublishInterval.
+                var publish = batch.Exists(c => c.Completion is not null) || sincePublish.Elapsed >= PublishInterval;
+                Apply(batch, publish);
+                unpublished = !publish;
+                if (publish)
+                {
+                    sincePublish.Restart();
+                }
             }
             finally
             {
@@ -224,9 +250,33 @@ public sealed partial class LuceneChunkIndex : IChunkIndex, IDisposable
                 batch.Clear();
             }
         }
+
+        if (unpublished)
+        {
+            await PublishAsync().ConfigureAwait(false);
+        }
     }
 
-    private void Apply(List<IndexChange> batch)
+    private async Task PublishAsync()
+    {
+        await _gate.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            Index.Refresh();
+            Index.Commit();
+        }
+        catch (Exception ex)
+        {
+            // Writer boundary, as in Apply: storage has the documents; the next start repairs the index.
+            LogBatchFailed(ex, 0, ex is HanlinException h ? h.Code : ErrorCodes.Internal);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private void Apply(List<IndexChange> batch, bool publish)
     {
         var replacements = new List<(string DocumentId, IReadOnlyList<IndexedChunk> Chunks)>();
         Exception? failure = null;
@@ -253,7 +303,11 @@ public sealed partial class LuceneChunkIndex : IChunkIndex, IDisposable
             }
 
             FlushReplacements(replacements);
-            Index.Commit();
+            if (publish)
+            {
+                Index.Refresh();
+                Index.Commit();
+            }
         }
         catch (Exception ex)
         {
@@ -280,7 +334,7 @@ public sealed partial class LuceneChunkIndex : IChunkIndex, IDisposable
     {
         if (replacements.Count > 0)
         {
-            Index.ReplaceDocuments(replacements);
+            Index.ReplaceDocuments(replacements, refresh: false);
             replacements.Clear();
         }
     }
