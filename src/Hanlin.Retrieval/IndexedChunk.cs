@@ -5,7 +5,8 @@ namespace Hanlin.Retrieval;
 /// <summary>
 /// What the retrieval indexes hold for one chunk: its text plus the provenance and metadata that
 /// searches filter on. <see cref="Title"/> is the document title when known; <see cref="Tags"/> are
-/// exact-match metadata (<c>key=value</c>); <see cref="UpdatedAt"/> drives date-range filters.
+/// exact-match metadata (<c>key=value</c>); <see cref="UpdatedAt"/> drives date-range filters;
+/// <see cref="VersionId"/> (the stored document version) lets repair tell a stale version from the current one.
 /// </summary>
 public sealed record IndexedChunk(
     string ChunkId,
@@ -18,7 +19,8 @@ public sealed record IndexedChunk(
     int? PageStart,
     int? PageEnd,
     IReadOnlyDictionary<string, string> Tags,
-    DateTimeOffset UpdatedAt)
+    DateTimeOffset UpdatedAt,
+    string? VersionId = null)
 {
     /// <summary>Builds the indexed form of a stored <paramref name="chunk"/>.</summary>
     public static IndexedChunk From(
@@ -41,6 +43,7 @@ public sealed record IndexedChunk(
             chunk.PageStart,
             chunk.PageEnd,
             tags ?? new Dictionary<string, string>(),
-            updatedAt);
+            updatedAt,
+            chunk.VersionId);
     }
 }

@@ -54,7 +54,7 @@ public static class ServerServiceCollectionExtensions
         // Ingestion and deletion keep the same indexes current that the retriever searches: BM25 always, and the
         // vector index too when an embedding model is configured.
         services.AddHanlinModels(configuration);
-        services.TryAddSingleton(sp => new LuceneChunkIndex(sp.GetRequiredService<LuceneBm25Index>()));
+        services.TryAddSingleton(sp => new LuceneChunkIndex(sp.GetRequiredService<LuceneBm25Index>(), sp.GetService<Microsoft.Extensions.Logging.ILogger<LuceneChunkIndex>>()));
         services.AddSingleton<IChunkIndex>(sp =>
             sp.GetRequiredService<HybridRetriever>().Vectors is { } vectors
                 ? new VectorChunkIndex(sp.GetRequiredService<LuceneChunkIndex>(), vectors)

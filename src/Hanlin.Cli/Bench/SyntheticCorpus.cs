@@ -87,25 +87,80 @@ internal sealed class SyntheticCorpus
         return sb.ToString();
     }
 
-    /// <summary>A Markdown document of about <paramref name="bytes"/> UTF-8 bytes.</summary>
+    /// <summary>
+    /// A Markdown document of about <paramref name="bytes"/> UTF-8 bytes shaped like a handbook: numbered
+    /// sections (## with Chinese and English titles) with ### subsections, paragraphs, bullet lists and
+    /// small tables, so chunking meets every block kind in about the mix real manuals have (by bytes roughly
+    /// 75% paragraphs, 15% lists, 10% tables).
+    /// </summary>
     public void WriteMarkdown(string path, long bytes)
     {
         using var writer = new StreamWriter(path, false, new UTF8Encoding(false), 1 << 16);
         long written = 0;
         var section = 0;
+        var block = new StringBuilder();
         while (written < bytes)
         {
-            var heading = $"## Section {++section}\n\n";
-            writer.Write(heading);
-            written += heading.Length;
-            for (var p = 0; p < 4 && written < bytes; p++)
+            section++;
+            block.Append("## 第").Append(section).Append("节 Section ").Append(section).Append("\n\n");
+            for (var sub = 1; sub <= 2 && written + block.Length < bytes; sub++)
             {
-                var paragraph = Paragraph(_random.Next(3, 8));
-                writer.Write(paragraph);
-                writer.Write("\n\n");
-                written += Encoding.UTF8.GetByteCount(paragraph) + 2;
+                if (sub > 1 || _random.Next(2) == 0)
+                {
+                    block.Append("### ").Append(section).Append('.').Append(sub).Append(' ').Append(ChineseWords[_random.Next(ChineseWords.Length)]).Append(' ').Append(EnglishWords[_random.Next(EnglishWords.Length)]).Append("\n\n");
+                }
+
+                for (var p = 0; p < 3; p++)
+                {
+                    block.Append(Paragraph(_random.Next(3, 8))).Append("\n\n");
+                }
+
+                switch (_random.Next(4))
+                {
+                    case 0:
+                        AppendList(block);
+                        break;
+                    case 1:
+                        AppendTable(block);
+                        break;
+                    default:
+                        break;
+                }
             }
+
+            var text = block.ToString();
+            writer.Write(text);
+            written += Encoding.UTF8.GetByteCount(text);
+            block.Clear();
         }
+    }
+
+    private void AppendList(StringBuilder block)
+    {
+        var items = _random.Next(3, 7);
+        for (var i = 0; i < items; i++)
+        {
+            block.Append("- ").Append(Sentence()).Append('\n');
+        }
+
+        block.Append('\n');
+    }
+
+    private void AppendTable(StringBuilder block)
+    {
+        block.Append("| 产品 Product | 份额 Class | 费率 Fee | 风险 Risk | 说明 Note |\n| --- | --- | --- | --- | --- |\n");
+        var rows = _random.Next(4, 11);
+        for (var r = 0; r < rows; r++)
+        {
+            block.Append("| ").Append(ChineseWords[_random.Next(ChineseWords.Length)]).Append(' ').Append(_random.Next(100, 999))
+                .Append(" | ").Append((char)('A' + _random.Next(3)))
+                .Append(" | ").Append((_random.Next(150) / 100.0).ToString("0.00", System.Globalization.CultureInfo.InvariantCulture)).Append('%')
+                .Append(" | R").Append(_random.Next(1, 6))
+                .Append(" | ").Append(_random.Next(3) == 0 ? Sentence() : EnglishWords[_random.Next(EnglishWords.Length)])
+                .Append(" |\n");
+        }
+
+        block.Append('\n');
     }
 
     /// <summary>A text PDF with <paramref name="pages"/> pages of ~35 lines each (standard Helvetica, English only).</summary>

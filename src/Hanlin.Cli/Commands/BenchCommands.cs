@@ -190,10 +190,10 @@ internal static class BenchCommands
                 return ExitCodes.Success;
             }
 
-            var table = new Table().AddColumns("Scenario", "Files", "MB", "Pages", "Chunks", "Seconds", "MB/s", "Pages/s", "Peak RSS MB", "Failed");
+            var table = new Table().AddColumns("Scenario", "Files", "MB", "Pages", "Chunks", "Stored s", "Searchable s", "MB/s stored", "MB/s searchable", "MB/CPU-s searchable", "Pages/s", "Peak RSS MB", "Failed");
             foreach (var r in results)
             {
-                table.AddRow(r.Scenario, r.Files.ToString(), (r.Bytes / 1048576.0).ToString("F1"), r.Pages.ToString(), r.Chunks.ToString("N0"), r.Seconds.ToString("F2"), r.MegabytesPerSecond.ToString("F1"), r.Pages > 0 ? r.PagesPerSecond.ToString("F0") : "-", (r.PeakWorkingSetBytes / 1048576.0).ToString("F0"), r.Failed.ToString());
+                table.AddRow(r.Scenario, r.Files.ToString(), (r.Bytes / 1048576.0).ToString("F1"), r.Pages.ToString(), r.Chunks.ToString("N0"), r.StoredSeconds.ToString("F2"), r.Seconds.ToString("F2"), r.StoredMegabytesPerSecond.ToString("F1"), r.MegabytesPerSecond.ToString("F1"), r.MegabytesPerCpuSecond.ToString("F1"), r.Pages > 0 ? r.PagesPerSecond.ToString("F0") : "-", (r.PeakWorkingSetBytes / 1048576.0).ToString("F0"), r.Failed.ToString());
             }
 
             console.Write(table);

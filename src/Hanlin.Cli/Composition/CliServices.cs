@@ -40,7 +40,7 @@ internal static class CliServices
             var root = sp.GetRequiredService<HanlinDataDirectory>().Root;
             var dictionaryPath = configuration["Retrieval:DomainDictionaryPath"];
             var dictionary = string.IsNullOrEmpty(dictionaryPath) ? DomainDictionary.BuiltIn : DomainDictionary.BuiltIn.Union(DomainDictionary.Load(dictionaryPath));
-            return new LuceneChunkIndex(new LuceneBm25Index(Path.Combine(root, "index", "lexical"), new HanlinAnalyzer(dictionary)));
+            return new LuceneChunkIndex(new LuceneBm25Index(Path.Combine(root, "index", "lexical"), new HanlinAnalyzer(dictionary)), sp.GetService<ILogger<LuceneChunkIndex>>());
         });
         services.AddSingleton<IChunkIndex>(sp => sp.GetRequiredService<LuceneChunkIndex>());
         services.AddSingleton(sp => new HybridRetriever(sp.GetRequiredService<LuceneChunkIndex>().Index));

@@ -132,67 +132,70 @@ internal sealed class Cl100kBytePairCounter
             return piece.Length == 0 ? 0 : 1;
         }
 
-        // parts[k] = (start of part k, rank of merging parts k and k+1); two sentinels at the end.
-        var partCount = piece.Length + 1;
-        int[]? rentedStarts = null;
+        // Parts form a linked list keyed by their first byte: next[s] is the start of the part after the one
+        // starting at s (piece.Length ends the list); ranks[s] is the rank of merging that part with the next
+        // one. Merging unlinks the next part instead of shifting arrays, which had made moving memory half of
+        // the cost of a CJK piece.
+        var n = piece.Length;
+        int[]? rentedNext = null;
         int[]? rentedRanks = null;
-        var starts = partCount <= 256 ? stackalloc int[partCount] : (rentedStarts = ArrayPool<int>.Shared.Rent(partCount)).AsSpan(0, partCount);
-        var ranks = partCount <= 256 ? stackalloc int[partCount] : (rentedRanks = ArrayPool<int>.Shared.Rent(partCount)).AsSpan(0, partCount);
+        var next = n + 1 <= 256 ? stackalloc int[n + 1] : (rentedNext = ArrayPool<int>.Shared.Rent(n + 1)).AsSpan(0, n + 1);
+        var ranks = n + 1 <= 256 ? stackalloc int[n + 1] : (rentedRanks = ArrayPool<int>.Shared.Rent(n + 1)).AsSpan(0, n + 1);
         try
         {
-            for (var i = 0; i < piece.Length - 1; i++)
+            for (var i = 0; i < n; i++)
             {
-                starts[i] = i;
-                ranks[i] = Rank(piece.Slice(i, 2));
+                next[i] = i + 1;
+                ranks[i] = i + 1 < n ? Rank(piece.Slice(i, 2)) : NoRank;
             }
 
-            starts[piece.Length - 1] = piece.Length - 1;
-            ranks[piece.Length - 1] = NoRank;
-            starts[piece.Length] = piece.Length;
-            ranks[piece.Length] = NoRank;
-
+            var parts = n;
             while (true)
             {
+                // The lowest rank, leftmost on ties, and the part before it.
                 var min = NoRank;
                 var at = -1;
-                for (var k = 0; k < partCount - 1; k++)
+                var beforeAt = -1;
+                for (int s = 0, previous = -1; s < n; previous = s, s = next[s])
                 {
-                    if (ranks[k] < min)
+                    if (ranks[s] < min)
                     {
-                        min = ranks[k];
-                        at = k;
+                        min = ranks[s];
+                        at = s;
+                        beforeAt = previous;
                     }
                 }
 
                 if (at < 0)
                 {
-                    return partCount - 1;
+                    return parts;
                 }
 
-                // Merge part `at` with part `at + 1`: the ranks of the new neighbours span up to part at + 3.
-                if (at > 0)
+                next[at] = next[next[at]];
+                parts--;
+                ranks[at] = RankOfMerge(piece, next, at);
+                if (beforeAt >= 0)
                 {
-                    ranks[at - 1] = RankOfParts(piece, starts, partCount, at - 1);
+                    ranks[beforeAt] = RankOfMerge(piece, next, beforeAt);
                 }
-
-                ranks[at] = RankOfParts(piece, starts, partCount, at);
-                starts[(at + 2)..partCount].CopyTo(starts[(at + 1)..]);
-                ranks[(at + 2)..partCount].CopyTo(ranks[(at + 1)..]);
-                partCount--;
             }
         }
         finally
         {
-            if (rentedStarts is not null)
+            if (rentedNext is not null)
             {
-                ArrayPool<int>.Shared.Return(rentedStarts);
+                ArrayPool<int>.Shared.Return(rentedNext);
                 ArrayPool<int>.Shared.Return(rentedRanks!);
             }
         }
     }
 
-    private int RankOfParts(ReadOnlySpan<byte> piece, ReadOnlySpan<int> starts, int partCount, int k) =>
-        k + 3 < partCount ? Rank(piece[starts[k]..starts[k + 3]]) : NoRank;
+    // Rank of the part starting at `start` merged with the part after it, or NoRank when it is the last part.
+    private int RankOfMerge(ReadOnlySpan<byte> piece, ReadOnlySpan<int> next, int start)
+    {
+        var second = next[start];
+        return second < piece.Length ? Rank(piece[start..next[second]]) : NoRank;
+    }
 
     private int Rank(ReadOnlySpan<byte> bytes)
     {

@@ -40,6 +40,10 @@ public sealed class TokenCounter
     private readonly ConcurrentDictionary<string, int> _pieceCounts = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _pieceLookup;
 
+    // Approximate entry count: ConcurrentDictionary.Count takes every lock, which under parallel chunking
+    // serialised the threads on each cache miss.
+    private int _cachedPieces;
+
     /// <summary>Loads the embedded cl100k_base vocabulary.</summary>
     public TokenCounter()
     {
@@ -72,12 +76,14 @@ public sealed class TokenCounter
             return _tokenizer.CountTokens(text);
         }
 
+        // Surrogates are rare: one vectorised scan of the whole text spares every piece its own check.
+        var mayHaveLoneSurrogate = text.ContainsAnyInRange('\uD800', '\uDFFF');
         var count = 0;
         var start = 0;
         while (start < text.Length)
         {
             var end = Cl100kPreTokenizer.PieceEnd(text, start);
-            count += CountPiece(text[start..end]);
+            count += CountPiece(text[start..end], mayHaveLoneSurrogate);
             start = end;
         }
 
@@ -116,9 +122,9 @@ public sealed class TokenCounter
         return length;
     }
 
-    private int CountPiece(ReadOnlySpan<char> piece)
+    private int CountPiece(ReadOnlySpan<char> piece, bool mayHaveLoneSurrogate)
     {
-        if (HasLoneSurrogate(piece))
+        if (mayHaveLoneSurrogate && HasLoneSurrogate(piece))
         {
             // The library's UTF-8 conversion of a lone surrogate differs from Encoding.UTF8's; let it count.
             return _tokenizer.CountTokens(piece, considerPreTokenization: false, considerNormalization: false);
@@ -135,9 +141,10 @@ public sealed class TokenCounter
         }
 
         var count = _bytePairs.Count(piece);
-        if (_pieceCounts.Count >= MaxCacheEntries)
+        if (Interlocked.Increment(ref _cachedPieces) > MaxCacheEntries)
         {
             _pieceCounts.Clear();
+            Interlocked.Exchange(ref _cachedPieces, 0);
         }
 
         _pieceLookup.TryAdd(piece, count);

@@ -63,7 +63,7 @@ public sealed partial class DocumentProcessor
         _logger = logger;
     }
 
-    /// <summary>Prepares and commits one file (see <see cref="PrepareAsync"/> and <see cref="CommitAsync"/>).</summary>
+    /// <summary>Prepares and commits one file (see <see cref="PrepareAsync"/> and <see cref="CommitAsync"/>); returns once it is searchable.</summary>
     /// <param name="source">The file and its name in the collection.</param>
     /// <param name="collection">Target collection.</param>
     /// <param name="fingerprints">Near-duplicate index of the collection; updated with the stored chunks.</param>
@@ -71,9 +71,33 @@ public sealed partial class DocumentProcessor
     public async Task<FileResult> ProcessAsync(IngestionSource source, Collection collection, NearDuplicateIndex fingerprints, CancellationToken cancellationToken = default)
     {
         var prepared = await PrepareAsync(source, collection, cancellationToken).ConfigureAwait(false);
+        FileResult result;
         await using (prepared.ConfigureAwait(false))
         {
-            return await CommitAsync(prepared, collection, fingerprints, cancellationToken).ConfigureAwait(false);
+            result = await CommitAsync(prepared, collection, fingerprints, cancellationToken).ConfigureAwait(false);
+        }
+
+        await WaitForIndexesAsync(CancellationToken.None).ConfigureAwait(false);
+        return result;
+    }
+
+    /// <summary>
+    /// Completes once every index has applied the documents committed so far, so they are searchable. Indexes
+    /// write in the background (off the ingestion path); a job waits once at its end. An index failure is logged,
+    /// not thrown: storage has the documents and the index is repaired from it on the next start.
+    /// </summary>
+    public async Task WaitForIndexesAsync(CancellationToken cancellationToken = default)
+    {
+        foreach (var index in _indexes)
+        {
+            try
+            {
+                await index.WaitForIndexedAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (HanlinException ex)
+            {
+                LogIndexBehind("(pending)", ex.Code, ex.Message);
+            }
         }
     }
 

@@ -30,7 +30,11 @@ public sealed partial class IngestionJobRunner
         _logger = logger;
     }
 
-    /// <summary>Ingests <paramref name="sources"/> into the collection named <paramref name="collectionName"/> (created if absent).</summary>
+    /// <summary>
+    /// Ingests <paramref name="sources"/> into the collection named <paramref name="collectionName"/> (created if
+    /// absent). Returns once the stored documents are searchable; the last progress report (no current file)
+    /// marks the moment everything was stored.
+    /// </summary>
     /// <param name="collectionName">Target collection name.</param>
     /// <param name="sources">Files to ingest.</param>
     /// <param name="preFailed">Entries that already failed while listing inputs; recorded in the job as they are.</param>
@@ -129,6 +133,13 @@ public sealed partial class IngestionJobRunner
             job = await _store.FinishJobAsync(job.Id, status, CancellationToken.None).ConfigureAwait(false);
             progress?.Report(new IngestionProgress(results.Count, totalFiles, doneBytes, totalBytes, null));
             LogJobFinished(job.Id, status, results.Count);
+        }
+
+        // The job promises searchable results: the indexes follow storage in the background and catch up here
+        // (at most a bounded queue of documents, so this is not cancellable).
+        if (status != IngestionJobStatus.Cancelled)
+        {
+            await _processor.WaitForIndexesAsync(CancellationToken.None).ConfigureAwait(false);
         }
 
         return new IngestionJobResult(job, results, IngestionSummary.From(results));

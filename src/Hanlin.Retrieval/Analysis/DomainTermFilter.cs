@@ -31,15 +31,19 @@ public sealed class DomainTermFilter : TokenFilter
     private readonly IPositionIncrementAttribute _positionIncrement;
     private readonly IKeywordAttribute _keyword;
 
-    // One entry per bigram of the current run: its captured state, its start offset in the source text
-    // and the index in _runText where its first character starts.
-    private readonly List<State> _runStates = [];
-    private readonly List<int> _runOffsets = [];
+    // One entry per bigram of the current run: the bigram itself (its text, offsets and position increment;
+    // every other attribute of a CJK bigram has its default value, so a bigram is rebuilt from these instead
+    // of capturing and restoring the whole attribute state, which cloned every attribute per bigram and cost
+    // more than the rest of the filter) and the index in _runText where its first character starts.
+    private readonly List<BufferedToken> _run = [];
     private readonly List<int> _runTextStarts = [];
     private readonly StringBuilder _runText = new();
     private string _lastBigramTail = string.Empty;
-    private readonly Queue<State> _pending = new();
+    private readonly Queue<BufferedToken> _pending = new();
     private State? _lookahead;
+
+    // The usual look-ahead: the first bigram of the next run (CJK runs split at punctuation), kept without a state.
+    private BufferedToken? _lookaheadBigram;
     private bool _exhausted;
 
     /// <summary>Wraps <paramref name="input"/>, which must already carry CJK bigrams.</summary>
@@ -62,7 +66,7 @@ public sealed class DomainTermFilter : TokenFilter
         {
             if (_pending.Count > 0)
             {
-                RestoreState(_pending.Dequeue());
+                Emit(_pending.Dequeue());
                 return true;
             }
 
@@ -72,7 +76,13 @@ public sealed class DomainTermFilter : TokenFilter
             }
 
             bool hasToken;
-            if (_lookahead is not null)
+            if (_lookaheadBigram is { } bigram)
+            {
+                Emit(bigram);
+                _lookaheadBigram = null;
+                hasToken = true;
+            }
+            else if (_lookahead is not null)
             {
                 RestoreState(_lookahead);
                 _lookahead = null;
@@ -93,9 +103,9 @@ public sealed class DomainTermFilter : TokenFilter
             if (_type.Type == DoubleType)
             {
                 _keyword.IsKeyword = true;
-                if (_runStates.Count > 0 && !ContinuesRun())
+                if (_run.Count > 0 && !ContinuesRun())
                 {
-                    _lookahead = CaptureState();
+                    _lookaheadBigram = new BufferedToken(_term.ToString(), _offset.StartOffset, _offset.EndOffset, _positionIncrement.PositionIncrement, DoubleType);
                     FlushRun();
                     continue;
                 }
@@ -104,7 +114,7 @@ public sealed class DomainTermFilter : TokenFilter
                 continue;
             }
 
-            if (_runStates.Count > 0)
+            if (_run.Count > 0)
             {
                 _lookahead = CaptureState();
                 FlushRun();
@@ -127,6 +137,7 @@ public sealed class DomainTermFilter : TokenFilter
         ClearRun();
         _pending.Clear();
         _lookahead = null;
+        _lookaheadBigram = null;
         _exhausted = false;
     }
 
@@ -134,7 +145,7 @@ public sealed class DomainTermFilter : TokenFilter
     {
         // Adjacent bigrams overlap by one character: the next one starts where the previous one's
         // second character starts.
-        var previousStart = _runOffsets[^1];
+        var previousStart = _run[^1].Start;
         var previousFirstLength = _runText.Length - _runTextStarts[^1];
         return _offset.StartOffset == previousStart + previousFirstLength;
     }
@@ -143,8 +154,7 @@ public sealed class DomainTermFilter : TokenFilter
     {
         var text = _term.ToString();
         var firstLength = text.Length > 1 && char.IsHighSurrogate(text[0]) ? 2 : 1;
-        _runStates.Add(CaptureState());
-        _runOffsets.Add(_offset.StartOffset);
+        _run.Add(new BufferedToken(text, _offset.StartOffset, _offset.EndOffset, _positionIncrement.PositionIncrement, DoubleType));
         _runTextStarts.Add(_runText.Length);
         _runText.Append(text, 0, Math.Min(firstLength, text.Length));
         _lastBigramTail = text.Length > firstLength ? text[firstLength..] : string.Empty;
@@ -152,16 +162,16 @@ public sealed class DomainTermFilter : TokenFilter
 
     private void FlushRun()
     {
-        if (_runStates.Count == 0)
+        if (_run.Count == 0)
         {
             return;
         }
 
         _runText.Append(_lastBigramTail);
         var text = _runText.ToString();
-        for (var i = 0; i < _runStates.Count; i++)
+        for (var i = 0; i < _run.Count; i++)
         {
-            _pending.Enqueue(_runStates[i]);
+            _pending.Enqueue(_run[i]);
             if (_dictionary.Count == 0)
             {
                 continue;
@@ -174,22 +184,25 @@ public sealed class DomainTermFilter : TokenFilter
                 continue;
             }
 
-            RestoreState(_runStates[i]);
-            _term.SetEmpty().Append(text, start, length);
-            _type.Type = DictionaryTokenType;
-            _positionIncrement.PositionIncrement = 0;
-            _offset.SetOffset(_runOffsets[i], _runOffsets[i] + length);
-            _keyword.IsKeyword = true;
-            _pending.Enqueue(CaptureState());
+            _pending.Enqueue(new BufferedToken(text.Substring(start, length), _run[i].Start, _run[i].Start + length, 0, DictionaryTokenType));
         }
 
         ClearRun();
     }
 
+    private void Emit(BufferedToken token)
+    {
+        ClearAttributes();
+        _term.SetEmpty().Append(token.Text);
+        _offset.SetOffset(token.Start, token.End);
+        _positionIncrement.PositionIncrement = token.PositionIncrement;
+        _type.Type = token.Type;
+        _keyword.IsKeyword = true;
+    }
+
     private void ClearRun()
     {
-        _runStates.Clear();
-        _runOffsets.Clear();
+        _run.Clear();
         _runTextStarts.Clear();
         _runText.Clear();
         _lastBigramTail = string.Empty;

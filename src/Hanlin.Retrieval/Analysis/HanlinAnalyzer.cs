@@ -51,7 +51,7 @@ public sealed class HanlinAnalyzer : Analyzer
     {
         var source = new StandardTokenizer(Version, reader);
         TokenStream stream = new CJKWidthFilter(source);
-        stream = new LowerCaseFilter(Version, stream);
+        stream = new InvariantLowerCaseFilter(stream);
         stream = new EnglishPossessiveFilter(Version, stream);
         stream = new CJKBigramFilter(stream);
         stream = new DomainTermFilter(stream, _dictionary);

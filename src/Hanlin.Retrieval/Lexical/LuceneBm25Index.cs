@@ -27,6 +27,7 @@ public sealed class LuceneBm25Index : IDisposable
     internal const string PageField = "page";
     internal const string TagField = "tag";
     internal const string UpdatedField = "updated";
+    internal const string VersionField = "version";
 
     private const string CheckpointKey = "hanlin.checkpoint";
 
@@ -64,6 +65,10 @@ public sealed class LuceneBm25Index : IDisposable
             {
                 OpenMode = OpenMode.CREATE_OR_APPEND,
                 Similarity = similarity,
+
+                // Batches of a few MB of text are flushed by the per-batch refresh anyway; the larger buffer
+                // only matters for rebuilds, which then write fewer, larger segments (less merging).
+                RAMBufferSizeMB = 64,
             };
             _writer = new IndexWriter(_directory, config);
             _searchers = new SearcherManager(_writer, applyAllDeletes: true, new Bm25SearcherFactory(similarity));
@@ -111,6 +116,53 @@ public sealed class LuceneBm25Index : IDisposable
             }
         });
     }
+
+    /// <summary>
+    /// Replaces the chunks of several documents in one write: each document's indexed chunks are deleted
+    /// (one term per document, not one per chunk), then the new chunks are analysed and added on all cores
+    /// (the index writer takes documents from several threads at once), then searches are refreshed once.
+    /// A refresh flushes a segment, so refreshing per document made tiny segments and merge work. The last
+    /// replacement of a document in the list supersedes earlier ones. Without <paramref name="refresh"/> the
+    /// chunks become searchable at the next <see cref="Refresh"/> (or any other write).
+    /// </summary>
+    internal void ReplaceDocuments(IReadOnlyList<(string DocumentId, IReadOnlyList<IndexedChunk> Chunks)> documents, bool refresh = true)
+    {
+        ArgumentNullException.ThrowIfNull(documents);
+        Write(refresh, () =>
+        {
+            var latest = new Dictionary<string, IReadOnlyList<IndexedChunk>>(StringComparer.Ordinal);
+            foreach (var (documentId, chunks) in documents)
+            {
+                latest[documentId] = chunks;
+            }
+
+            // A delete by term applies only to documents added before it, so deleting first is safe.
+            foreach (var documentId in latest.Keys)
+            {
+                _writer.DeleteDocuments(new Term(DocumentField, documentId));
+            }
+
+            IndexedChunk[] all = [.. latest.Values.SelectMany(c => c)];
+            var options = new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount };
+            Parallel.ForEach(
+                Partitioner.Create(0, all.Length, 64),
+                options,
+                () => new ChunkDocumentFields(),
+                (range, _, fields) =>
+                {
+                    for (var i = range.Item1; i < range.Item2; i++)
+                    {
+                        _writer.AddDocument(fields.Fill(all[i]));
+                    }
+
+                    return fields;
+                },
+                _ => { });
+        });
+    }
+
+    /// <summary>Makes every write so far visible to searches (a near-real-time reopen; not durable until <see cref="Commit"/>).</summary>
+    internal void Refresh() => Write(refresh: true, () => { });
 
     /// <summary>Removes every chunk of a document.</summary>
     public void DeleteDocument(string documentId)
@@ -256,11 +308,36 @@ public sealed class LuceneBm25Index : IDisposable
     /// <summary>
     /// Live chunk count per document id, for repair-on-start to compare with storage.
     /// </summary>
-    public IReadOnlyDictionary<string, int> CountChunksByDocument() => WithSearcher(searcher =>
+    public IReadOnlyDictionary<string, int> CountChunksByDocument() => CountChunksByTerm(DocumentField);
+
+    /// <summary>
+    /// Live chunk count per stored document version id, for repair-on-start to spot a document whose current
+    /// version the index missed although the chunk count is the same. Chunks indexed without a version id
+    /// (by an older Hanlin) are not counted, so repair re-indexes them once.
+    /// </summary>
+    public IReadOnlyDictionary<string, int> CountChunksByVersion() => CountChunksByTerm(VersionField);
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        _searchers.Dispose();
+
+        // Disposing the writer commits pending changes, as an orderly shutdown should.
+        _writer.Dispose();
+        _directory.Dispose();
+    }
+
+    private Dictionary<string, int> CountChunksByTerm(string field) => WithSearcher(searcher =>
     {
         var counts = new Dictionary<string, int>(StringComparer.Ordinal);
         var reader = searcher.IndexReader;
-        var terms = MultiFields.GetTerms(reader, DocumentField);
+        var terms = MultiFields.GetTerms(reader, field);
         if (terms is null)
         {
             return counts;
@@ -286,22 +363,6 @@ public sealed class LuceneBm25Index : IDisposable
 
         return counts;
     });
-
-    /// <inheritdoc />
-    public void Dispose()
-    {
-        if (_disposed)
-        {
-            return;
-        }
-
-        _disposed = true;
-        _searchers.Dispose();
-
-        // Disposing the writer commits pending changes, as an orderly shutdown should.
-        _writer.Dispose();
-        _directory.Dispose();
-    }
 
     private List<string> AnalyzeQuery(string query)
     {
@@ -477,7 +538,7 @@ public sealed class LuceneBm25Index : IDisposable
         query.Add(anyOf, Occur.MUST);
     }
 
-    private static string TagTerm(string key, string value) => string.Concat(key, "=", value);
+    internal static string TagTerm(string key, string value) => string.Concat(key, "=", value);
 
     private static Document ToDocument(IndexedChunk chunk)
     {
@@ -496,6 +557,11 @@ public sealed class LuceneBm25Index : IDisposable
             doc.Add(new TextField(TitleField, chunk.Title, Field.Store.NO));
         }
 
+        if (chunk.VersionId is { } version)
+        {
+            doc.Add(new StringField(VersionField, version, Field.Store.NO));
+        }
+
         if (chunk.PageStart is { } page)
         {
             doc.Add(new Int32Field(PageField, page, Field.Store.YES));
@@ -509,17 +575,27 @@ public sealed class LuceneBm25Index : IDisposable
         return doc;
     }
 
-    private void Write(Action write)
+    private void Write(Action write) => Write(refresh: true, write);
+
+    private void Write(bool refresh, Action write)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         try
         {
             write();
-            _searchers.MaybeRefreshBlocking();
+            if (refresh)
+            {
+                _searchers.MaybeRefreshBlocking();
+            }
         }
         catch (IOException ex)
         {
             throw new HanlinException(ErrorCodes.Internal, $"Writing the lexical index '{_path}' failed: {ex.Message}", ex);
+        }
+        catch (AggregateException ex) when (ex.InnerException is IOException io)
+        {
+            // Parallel adds wrap the writer's failure.
+            throw new HanlinException(ErrorCodes.Internal, $"Writing the lexical index '{_path}' failed: {io.Message}", io);
         }
     }
 

@@ -45,6 +45,8 @@ public sealed class VectorChunkIndex : IChunkIndex, IDisposable
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
+            // The BM25 index writes in the background; it knows the previous chunk ids only once caught up.
+            await _lexical.WaitForIndexedAsync(cancellationToken).ConfigureAwait(false);
             var previous = _lexical.Index.MatchingChunkIds(new SearchFilter { DocumentIds = [document.Id] });
             await _lexical.ReplaceDocumentAsync(document, chunks, cancellationToken).ConfigureAwait(false);
             _vectors.Remove(previous);
@@ -65,6 +67,8 @@ public sealed class VectorChunkIndex : IChunkIndex, IDisposable
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
+            // The BM25 index writes in the background; it knows the previous chunk ids only once caught up.
+            await _lexical.WaitForIndexedAsync(cancellationToken).ConfigureAwait(false);
             var previous = _lexical.Index.MatchingChunkIds(new SearchFilter { DocumentIds = [documentId] });
             await _lexical.RemoveDocumentAsync(documentId, cancellationToken).ConfigureAwait(false);
             _vectors.Remove(previous);
@@ -82,6 +86,8 @@ public sealed class VectorChunkIndex : IChunkIndex, IDisposable
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
+            // The BM25 index writes in the background; it knows the previous chunk ids only once caught up.
+            await _lexical.WaitForIndexedAsync(cancellationToken).ConfigureAwait(false);
             var previous = _lexical.Index.MatchingChunkIds(new SearchFilter { CollectionIds = [collectionId] });
             await _lexical.RemoveCollectionAsync(collectionId, cancellationToken).ConfigureAwait(false);
             _vectors.Remove(previous);
@@ -92,6 +98,9 @@ public sealed class VectorChunkIndex : IChunkIndex, IDisposable
             _gate.Release();
         }
     }
+
+    /// <inheritdoc />
+    public Task WaitForIndexedAsync(CancellationToken cancellationToken = default) => _lexical.WaitForIndexedAsync(cancellationToken);
 
     /// <summary>
     /// Embeds every chunk of the BM25 index that has no vector yet (a crash between the two writes, or a model
@@ -104,6 +113,7 @@ public sealed class VectorChunkIndex : IChunkIndex, IDisposable
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
+            await _lexical.WaitForIndexedAsync(cancellationToken).ConfigureAwait(false);
             var missing = _lexical.Index.MatchingChunkIds(SearchFilter.None)
                 .Where(id => _vectors.Index?.Contains(id) != true)
                 .ToList();
