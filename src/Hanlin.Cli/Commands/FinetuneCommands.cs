@@ -24,6 +24,7 @@ internal static class FinetuneCommands
         var command = new Command("finetune", "Fine-tuning: datasets, LoRA training runs and GPU recipes.");
         command.Subcommands.Add(dataset);
         command.Subcommands.Add(FinetuneRunCommand.Create(console));
+        command.Subcommands.Add(FinetuneSearchCommand.Create(console));
         command.Subcommands.Add(FinetuneExportCommand.Create(console));
         return command;
     }
