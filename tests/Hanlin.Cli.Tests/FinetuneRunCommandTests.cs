@@ -74,4 +74,32 @@ public sealed class FinetuneRunCommandTests
         Assert.Contains("lora.rank", badJson.GetProperty("error").GetProperty("message").GetString(), StringComparison.Ordinal);
         Assert.Empty((await FineTuneStore.ForDataDirectory(dir.File("data")).ListJobsAsync(cancellationToken: TestContext.Current.CancellationToken)).Items);
     }
+
+    [Fact]
+    public async Task A_trained_adapter_merged_into_its_base_is_registered_and_computes_what_the_adapter_on_the_fly_computes()
+    {
+        using var dir = new TempDirectory();
+        var config = dir.Write("job.yaml", "max_steps: 4\nbatch_size: 4\nlearning_rate: 0.01\neval_interval: 0\nlora:\n  rank: 2\n  alpha: 4\n");
+        var (_, run) = await CliRunner.RunJsonAsync("finetune", "run", "--model", TinyChat(dir), "--data", Dataset(dir), "--config", config, "--data-dir", dir.File("data"));
+        var adapterName = run.GetProperty("fine_tuned_model").GetString()!;
+
+        var (exit, merged) = await CliRunner.RunJsonAsync("models", "merge", adapterName, "--out", dir.File("merged"), "--data", dir.File("data"));
+
+        Assert.True(exit == ExitCodes.Success, merged.ToString());
+        Assert.Equal("merged", merged.GetProperty("kind").GetString());
+        Assert.Equal(adapterName + "-merged", merged.GetProperty("name").GetString());
+        var registry = Hanlin.Training.Registry.ModelRegistry.ForDataDirectory(dir.File("data"));
+        var adapterEntry = await registry.GetAsync(adapterName, cancellationToken: TestContext.Current.CancellationToken);
+        using var onTheFly = await Hanlin.Models.Llama.LlamaModel.LoadHuggingFaceAsync(dir.File("tiny-chat"), cancellationToken: TestContext.Current.CancellationToken);
+        using var adapter = Hanlin.Models.Lora.LoraAdapter.Load(adapterEntry.Directory);
+        onTheFly.AttachAdapter(adapter);
+        using var folded = await Hanlin.Models.Llama.LlamaModel.LoadHuggingFaceAsync(dir.File("merged"), cancellationToken: TestContext.Current.CancellationToken);
+        using var scope = TorchSharp.torch.NewDisposeScope();
+        var ids = TorchSharp.torch.tensor(new long[] { 60, 117, 115, 101, 114, 62, 68, 111 }).unsqueeze(0);
+        using var cacheA = onTheFly.CreateCache(maxSequenceLength: 16);
+        using var cacheB = folded.CreateCache(maxSequenceLength: 16);
+        var difference = (onTheFly.Forward(ids, 0, cacheA) - folded.Forward(ids, 0, cacheB)).abs().max().item<float>();
+        Assert.True(difference <= 1e-4f, $"max |logit difference| {difference}");
+    }
 }
+

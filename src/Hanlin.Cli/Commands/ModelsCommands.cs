@@ -9,7 +9,7 @@ using Spectre.Console;
 
 namespace Hanlin.Cli.Commands;
 
-/// <summary><c>hanlin models list|show|verify|promote|rollback|register</c>: the model registry of the data directory.</summary>
+/// <summary><c>hanlin models list|show|verify|promote|rollback|register|merge</c>: the model registry of the data directory.</summary>
 internal static class ModelsCommands
 {
     public static Command Create(IAnsiConsole console)
@@ -21,6 +21,7 @@ internal static class ModelsCommands
         command.Subcommands.Add(PromoteCommand(console));
         command.Subcommands.Add(RollbackCommand(console));
         command.Subcommands.Add(RegisterCommand(console));
+        command.Subcommands.Add(MergeCommand(console));
         return command;
     }
 
@@ -182,6 +183,21 @@ internal static class ModelsCommands
                 },
                 cancellationToken).ConfigureAwait(false);
             return Report(console, context, entry, "Registered");
+        });
+        return command;
+    }
+
+    private static Command MergeCommand(IAnsiConsole console)
+    {
+        var adapter = new Argument<string>("adapter") { Description = "Registered adapter: id (mdl_...) or name." };
+        var output = new Option<string>("--out", "-o") { Description = "Folder for the merged Hugging Face model (new or empty).", Required = true };
+        var name = new Option<string?>("--name", "-n") { Description = "Registry name of the merged model (default: the adapter's name + '-merged')." };
+        var command = new Command("merge", "Fold a registered LoRA adapter into its base and register the result as a Hugging Face model.") { adapter, output, name };
+        command.SetAction(async (parseResult, cancellationToken) =>
+        {
+            var context = CliContext.From(parseResult, console);
+            var entry = await AdapterMerger.MergeAsync(Registry(context), parseResult.GetValue(adapter)!, parseResult.GetValue(output)!, parseResult.GetValue(name), cancellationToken).ConfigureAwait(false);
+            return Report(console, context, entry, "Merged and registered");
         });
         return command;
     }
