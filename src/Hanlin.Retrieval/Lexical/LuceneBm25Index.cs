@@ -59,9 +59,36 @@ public sealed class LuceneBm25Index : IDisposable
         var similarity = new BM25Similarity();
         try
         {
+            (_directory, _writer) = OpenWriter(path, _analyzer, similarity);
+        }
+        catch (Exception ex) when (IsTornCommit(ex))
+        {
+            // The index is derived data: storage is the truth and the start-up repair re-indexes from it. A commit torn by
+            // a crash (kill -9 or power loss while segments_N was written, before any earlier commit existed to fall back
+            // to) therefore costs a re-index, not the user's intervention. The torn files are kept aside for diagnosis.
+            var aside = $"{path.TrimEnd(System.IO.Path.DirectorySeparatorChar)}.corrupt-{DateTime.UtcNow:yyyyMMddHHmmss}";
+            System.IO.Directory.Move(path, aside);
+            RecoveredFrom = $"{ex.Message} (the damaged index was moved to '{aside}')";
+            (_directory, _writer) = OpenWriter(path, _analyzer, similarity);
+        }
+
+        _searchers = new SearcherManager(_writer, applyAllDeletes: true, new Bm25SearcherFactory(similarity));
+    }
+
+    /// <summary>
+    /// Why the index on disk could not be opened and was started afresh (a commit torn by a crash), or null. The caller's
+    /// repair from storage then re-indexes every chunk.
+    /// </summary>
+    public string? RecoveredFrom { get; }
+
+    private static (LuceneDirectory Directory, IndexWriter Writer) OpenWriter(string path, HanlinAnalyzer analyzer, BM25Similarity similarity)
+    {
+        LuceneDirectory? directory = null;
+        try
+        {
             System.IO.Directory.CreateDirectory(path);
-            _directory = FSDirectory.Open(new DirectoryInfo(path));
-            var config = new IndexWriterConfig(HanlinAnalyzer.Version, _analyzer)
+            directory = FSDirectory.Open(new DirectoryInfo(path));
+            var config = new IndexWriterConfig(HanlinAnalyzer.Version, analyzer)
             {
                 OpenMode = OpenMode.CREATE_OR_APPEND,
                 Similarity = similarity,
@@ -70,25 +97,33 @@ public sealed class LuceneBm25Index : IDisposable
                 // only matters for rebuilds, which then write fewer, larger segments (less merging).
                 RAMBufferSizeMB = 64,
             };
-            _writer = new IndexWriter(_directory, config);
-            _searchers = new SearcherManager(_writer, applyAllDeletes: true, new Bm25SearcherFactory(similarity));
+            return (directory, new IndexWriter(directory, config));
         }
         catch (LockObtainFailedException ex)
         {
-            _directory?.Dispose();
+            directory?.Dispose();
             throw new HanlinException(ErrorCodes.Internal, $"The lexical index '{path}' is locked by another process; only one Hanlin process may write it.", ex);
         }
-        catch (Exception ex) when (ex is CorruptIndexException or IndexFormatTooOldException or IndexFormatTooNewException)
+        catch (Exception ex) when (ex is IndexFormatTooOldException or IndexFormatTooNewException)
         {
-            _directory?.Dispose();
-            throw new HanlinException(ErrorCodes.StorageCorrupt, $"The lexical index '{path}' is corrupt or of an unknown format; run 'hanlin index rebuild'.", ex);
+            directory?.Dispose();
+            throw new HanlinException(ErrorCodes.StorageCorrupt, $"The lexical index '{path}' is of an unknown format; run 'hanlin index rebuild'.", ex);
+        }
+        catch (Exception ex) when (IsTornCommit(ex))
+        {
+            directory?.Dispose();
+            throw;
         }
         catch (IOException ex)
         {
-            _directory?.Dispose();
+            directory?.Dispose();
             throw new HanlinException(ErrorCodes.StorageCorrupt, $"The lexical index '{path}' cannot be opened: {ex.Message}", ex);
         }
     }
+
+    private static bool IsTornCommit(Exception ex) =>
+        ex is CorruptIndexException or EndOfStreamException
+        || (ex is IOException && ex.Message.Contains("read past EOF", StringComparison.Ordinal));
 
     /// <summary>The directory holding the index files.</summary>
     public string Path => _path;

@@ -24,6 +24,23 @@ public sealed class LuceneBm25IndexTests : IDisposable
     ];
 
     [Fact]
+    public void A_commit_torn_by_a_crash_is_set_aside_and_the_index_starts_afresh_for_the_repair_from_storage()
+    {
+        using var dir = new TempDirectory();
+        var path = dir.File("lexical");
+        Directory.CreateDirectory(path);
+        File.WriteAllBytes(Path.Combine(path, "segments_1"), [0x3f, 0xd7, 0x6c]); // the first bytes of a commit, then the kill
+        File.WriteAllText(Path.Combine(path, "write.lock"), string.Empty);
+
+        using var index = new LuceneBm25Index(path);
+
+        Assert.NotNull(index.RecoveredFrom);
+        Assert.Equal(0, index.Count);
+        var aside = Assert.Single(Directory.GetDirectories(dir.Path, "lexical.corrupt-*"));
+        Assert.True(File.Exists(Path.Combine(aside, "segments_1")));
+    }
+
+    [Fact]
     public void A_Chinese_query_finds_the_right_chunk_among_distractors()
     {
         using var index = Open();
