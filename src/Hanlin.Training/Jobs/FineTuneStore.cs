@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Hanlin.Core.Errors;
+using Hanlin.Training.Persistence;
 using Microsoft.Data.Sqlite;
 
 namespace Hanlin.Training.Jobs;
@@ -27,10 +28,9 @@ public sealed partial class FineTuneStore
     /// <summary>The only purpose Hanlin accepts for uploaded files.</summary>
     public const string FineTunePurpose = "fine-tune";
 
-    private const int BusyTimeoutMilliseconds = 10_000;
     private const string JobColumns = "id, model, training_file, validation_file, suffix, seed, hyperparameters, status, error_code, error_message, fine_tuned_model, trained_tokens, cancel_requested, created_at, started_at, finished_at";
 
-    private readonly string _connectionString;
+    private readonly SqliteModuleDatabase _database;
 
     /// <summary>Opens (creating on first use) the store at <paramref name="databasePath"/>, files and runs under <paramref name="root"/>.</summary>
     public FineTuneStore(string databasePath, string root)
@@ -40,7 +40,7 @@ public sealed partial class FineTuneStore
         DatabasePath = Path.GetFullPath(databasePath);
         FilesDirectory = Path.Combine(Path.GetFullPath(root), "files");
         JobsDirectory = Path.Combine(Path.GetFullPath(root), "jobs");
-        _connectionString = new SqliteConnectionStringBuilder { DataSource = DatabasePath, Mode = SqliteOpenMode.ReadWriteCreate }.ToString();
+        _database = new SqliteModuleDatabase(DatabasePath, "fine-tuning store", FineTuneSchema.Version, FineTuneSchema.Version1, pooling: true, writeAheadLog: true);
     }
 
     /// <summary>Absolute path of the database.</summary>
@@ -573,74 +573,11 @@ public sealed partial class FineTuneStore
         return files;
     }
 
-    private async Task<T> WithConnectionAsync<T>(Func<SqliteConnection, Task<T>> work, CancellationToken cancellationToken)
-    {
-        try
-        {
-            Directory.CreateDirectory(Path.GetDirectoryName(DatabasePath)!);
-            var connection = new SqliteConnection(_connectionString);
-            await using (connection.ConfigureAwait(false))
-            {
-                await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-                await EnsureSchemaAsync(connection, cancellationToken).ConfigureAwait(false);
-                return await work(connection).ConfigureAwait(false);
-            }
-        }
-        catch (SqliteException ex)
-        {
-            var code = ex.SqliteErrorCode is 11 or 26 ? ErrorCodes.StorageCorrupt : ErrorCodes.Internal; // SQLITE_CORRUPT, SQLITE_NOTADB
-            throw new HanlinException(code, $"The fine-tuning store '{DatabasePath}' reported an error: {ex.Message}", ex);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            throw new HanlinException(ErrorCodes.Internal, $"The fine-tuning store '{DatabasePath}' cannot be opened: {ex.Message}", ex);
-        }
-    }
+    private Task<T> WithConnectionAsync<T>(Func<SqliteConnection, Task<T>> work, CancellationToken cancellationToken) =>
+        _database.WithConnectionAsync(work, cancellationToken);
 
-    private async Task EnsureSchemaAsync(SqliteConnection connection, CancellationToken cancellationToken)
-    {
-        using (var pragmas = Command(connection, null, $"PRAGMA busy_timeout = {BusyTimeoutMilliseconds}; PRAGMA foreign_keys = ON; PRAGMA journal_mode = WAL;"))
-        {
-            await pragmas.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
-
-        using var version = Command(connection, null, "PRAGMA user_version");
-        var current = Convert.ToInt32(await version.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
-        if (current == FineTuneSchema.Version)
-        {
-            return;
-        }
-
-        if (current > FineTuneSchema.Version)
-        {
-            throw new HanlinException(ErrorCodes.SchemaTooNew, $"The fine-tuning store '{DatabasePath}' has schema version {current}; this Hanlin knows only up to {FineTuneSchema.Version}.");
-        }
-
-        using var transaction = connection.BeginTransaction(deferred: false);
-        using (var recheck = Command(connection, transaction, "PRAGMA user_version"))
-        {
-            // Another process may have created the schema while this one waited for the write lock.
-            if (Convert.ToInt32(await recheck.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture) == FineTuneSchema.Version)
-            {
-                return;
-            }
-        }
-
-        using (var create = Command(connection, transaction, FineTuneSchema.Version1))
-        {
-            await create.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
-
-        transaction.Commit();
-    }
-
-    private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction? transaction, string sql)
-    {
-        var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = sql;
-        return command;
-    }
+    private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction? transaction, string sql) =>
+        SqliteModuleDatabase.Command(connection, transaction, sql);
 
     [GeneratedRegex("^[A-Za-z0-9_-]{1,64}$")]
     private static partial Regex SuffixPattern();

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Hanlin.Core.Errors;
 using Hanlin.Core.Identity;
+using Hanlin.Training.Persistence;
 using Microsoft.Data.Sqlite;
 
 namespace Hanlin.Training.Registry;
@@ -25,11 +26,10 @@ public sealed class ModelRegistry
 
     private const string IdPrefix = "mdl";
     private const int SchemaVersion = 1;
-    private const int BusyTimeoutMilliseconds = 10_000;
 
     private const string Columns = "id, name, version, kind, directory, base_model_id, dataset_sha256, hyperparameters, metrics, job_id, status, created_at";
 
-    private readonly string _connectionString;
+    private readonly SqliteModuleDatabase _database;
 
     /// <summary>Opens (creating on first write) the registry database at <paramref name="databasePath"/>.</summary>
     public ModelRegistry(string databasePath)
@@ -38,7 +38,7 @@ public sealed class ModelRegistry
         DatabasePath = Path.GetFullPath(databasePath);
 
         // No pooling: commands are rare, and a pooled handle would keep the file open after the registry is dropped.
-        _connectionString = new SqliteConnectionStringBuilder { DataSource = DatabasePath, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = false }.ToString();
+        _database = new SqliteModuleDatabase(DatabasePath, "model registry", SchemaVersion, RegistrySchema.Version1, pooling: false, writeAheadLog: false);
     }
 
     /// <summary>Absolute path of the registry database.</summary>
@@ -365,74 +365,11 @@ public sealed class ModelRegistry
         return entries;
     }
 
-    private async Task<T> WithConnectionAsync<T>(Func<SqliteConnection, Task<T>> work, CancellationToken cancellationToken)
-    {
-        try
-        {
-            Directory.CreateDirectory(Path.GetDirectoryName(DatabasePath)!);
-            var connection = new SqliteConnection(_connectionString);
-            await using (connection.ConfigureAwait(false))
-            {
-                await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-                await EnsureSchemaAsync(connection, cancellationToken).ConfigureAwait(false);
-                return await work(connection).ConfigureAwait(false);
-            }
-        }
-        catch (SqliteException ex)
-        {
-            var code = ex.SqliteErrorCode is 11 or 26 ? ErrorCodes.StorageCorrupt : ErrorCodes.Internal; // SQLITE_CORRUPT, SQLITE_NOTADB
-            throw new HanlinException(code, $"The model registry '{DatabasePath}' reported an error: {ex.Message}", ex);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            throw new HanlinException(ErrorCodes.Internal, $"The model registry '{DatabasePath}' cannot be opened: {ex.Message}", ex);
-        }
-    }
+    private Task<T> WithConnectionAsync<T>(Func<SqliteConnection, Task<T>> work, CancellationToken cancellationToken) =>
+        _database.WithConnectionAsync(work, cancellationToken);
 
-    private async Task EnsureSchemaAsync(SqliteConnection connection, CancellationToken cancellationToken)
-    {
-        using (var pragmas = Command(connection, null, $"PRAGMA busy_timeout = {BusyTimeoutMilliseconds}; PRAGMA foreign_keys = ON;"))
-        {
-            await pragmas.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
-
-        using var version = Command(connection, null, "PRAGMA user_version");
-        var current = Convert.ToInt32(await version.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
-        if (current == SchemaVersion)
-        {
-            return;
-        }
-
-        if (current > SchemaVersion)
-        {
-            throw new HanlinException(ErrorCodes.SchemaTooNew, $"The model registry '{DatabasePath}' has schema version {current}; this Hanlin knows only up to {SchemaVersion}.");
-        }
-
-        using var transaction = connection.BeginTransaction(deferred: false);
-        using (var recheck = Command(connection, transaction, "PRAGMA user_version"))
-        {
-            // Another process may have created the schema while this one waited for the write lock.
-            if (Convert.ToInt32(await recheck.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture) == SchemaVersion)
-            {
-                return;
-            }
-        }
-
-        using (var create = Command(connection, transaction, RegistrySchema.Version1))
-        {
-            await create.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
-
-        transaction.Commit();
-    }
-
-    private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction? transaction, string sql)
-    {
-        var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = sql;
-        return command;
-    }
+    private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction? transaction, string sql) =>
+        SqliteModuleDatabase.Command(connection, transaction, sql);
 
     private static void ValidateName(string name)
     {
