@@ -17,16 +17,22 @@ internal static class HfFixtures
 
     public static string Directory(string name) => Path.Combine(Root, name);
 
-    public static JsonElement Reference(string name)
+    public static JsonElement Reference(string name) => ReadReference(Root, name);
+
+    /// <summary>A reference tensor (fp32) from <c>NAME.reference.safetensors</c>; joins the caller's dispose scope.</summary>
+    public static Tensor ReferenceTensor(string name, string tensorName) => ReadReferenceTensor(Root, name, tensorName);
+
+    /// <summary><c>NAME.reference.json</c> of a fixture folder (the layout the tools/ scripts write).</summary>
+    public static JsonElement ReadReference(string root, string name)
     {
-        using var document = JsonDocument.Parse(File.ReadAllText(Path.Combine(Root, name + ".reference.json")));
+        using var document = JsonDocument.Parse(File.ReadAllText(Path.Combine(root, name + ".reference.json")));
         return document.RootElement.Clone();
     }
 
-    /// <summary>A reference tensor (fp32) from <c>NAME.reference.safetensors</c>; joins the caller's dispose scope.</summary>
-    public static Tensor ReferenceTensor(string name, string tensorName)
+    /// <summary>A tensor (fp32) of <c>NAME.reference.safetensors</c> in a fixture folder; joins the caller's dispose scope.</summary>
+    public static Tensor ReadReferenceTensor(string root, string name, string tensorName)
     {
-        using var file = SafetensorsFile.Open(Path.Combine(Root, name + ".reference.safetensors"));
+        using var file = SafetensorsFile.Open(Path.Combine(root, name + ".reference.safetensors"));
         return file.ReadFp32(tensorName);
     }
 

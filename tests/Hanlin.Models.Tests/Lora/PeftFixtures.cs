@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Hanlin.Models.Llama;
-using Hanlin.Models.Safetensors;
 using Hanlin.Models.Tests.HuggingFace;
 using static TorchSharp.torch;
 
@@ -19,18 +18,10 @@ internal static class PeftFixtures
 
     public static string Directory(string name) => Path.Combine(Root, name);
 
-    public static JsonElement Reference(string name)
-    {
-        using var document = JsonDocument.Parse(File.ReadAllText(Path.Combine(Root, name + ".reference.json")));
-        return document.RootElement.Clone();
-    }
+    public static JsonElement Reference(string name) => HfFixtures.ReadReference(Root, name);
 
     /// <summary>A reference tensor from <c>NAME.reference.safetensors</c>; joins the caller's dispose scope.</summary>
-    public static Tensor ReferenceTensor(string name, string tensorName)
-    {
-        using var file = SafetensorsFile.Open(Path.Combine(Root, name + ".reference.safetensors"));
-        return file.ReadFp32(tensorName);
-    }
+    public static Tensor ReferenceTensor(string name, string tensorName) => HfFixtures.ReadReferenceTensor(Root, name, tensorName);
 
     public static Task<LlamaModel> LoadBaseAsync(string name) =>
         LlamaModel.LoadHuggingFaceAsync(HfFixtures.Directory(Reference(name).GetProperty("base").GetString()!), cancellationToken: TestContext.Current.CancellationToken);
