@@ -9,61 +9,34 @@ namespace Hanlin.Models.Tokenization;
 /// <see cref="BpeTokenizer"/> (built from the in-memory vocabulary and merges); added/special tokens, BOS/EOS and
 /// decoding of special ids are handled here because <see cref="BpeTokenizer"/> only knows its own vocabulary.
 /// </summary>
-public sealed class ByteLevelBpeTokenizer : ITextTokenizer
+public sealed class ByteLevelBpeTokenizer : VocabularyTokenizer
 {
-    private readonly TokenizerVocabulary _vocabulary;
     private readonly BpeTokenizer _bpe;
-    private readonly SpecialTokenSplitter _splitter;
-    private readonly Dictionary<string, int> _ids;
 
     internal ByteLevelBpeTokenizer(TokenizerVocabulary vocabulary, RegexSequencePreTokenizer preTokenizer)
+        : base(vocabulary)
     {
-        _vocabulary = vocabulary;
-        _ids = new Dictionary<string, int>(vocabulary.Tokens.Length, StringComparer.Ordinal);
-        for (var id = 0; id < vocabulary.Tokens.Length; id++)
-        {
-            _ids.TryAdd(vocabulary.Tokens[id], id);
-        }
-
         // Only model pieces go to the BPE; added tokens are cut out of the text first by the splitter.
-        var modelPieces = _ids.Where(p => vocabulary.Kinds[p.Value] is not (TokenKind.Control or TokenKind.UserDefined or TokenKind.Unused));
+        var modelPieces = Ids.Where(p => vocabulary.Kinds[p.Value] is not (TokenKind.Control or TokenKind.UserDefined or TokenKind.Unused));
         _bpe = BpeTokenizer.Create(new BpeOptions(modelPieces)
         {
             Merges = vocabulary.Merges,
             PreTokenizer = preTokenizer,
             ByteLevel = true,
         });
-        _splitter = new SpecialTokenSplitter(vocabulary);
-        StopTokenIds = vocabulary.StopTokenIds();
-        SpecialTokenIds = vocabulary.ControlTokenIds();
     }
 
     /// <inheritdoc/>
-    public int VocabularySize => _vocabulary.Tokens.Length;
-
-    /// <inheritdoc/>
-    public int? BosTokenId => _vocabulary.BosId;
-
-    /// <inheritdoc/>
-    public int? EosTokenId => _vocabulary.EosId;
-
-    /// <inheritdoc/>
-    public IReadOnlySet<int> SpecialTokenIds { get; }
-
-    /// <inheritdoc/>
-    public IReadOnlySet<int> StopTokenIds { get; }
-
-    /// <inheritdoc/>
-    public int[] Encode(string text, bool addSpecialTokens = true, bool parseSpecialTokens = true)
+    public override int[] Encode(string text, bool addSpecialTokens = true, bool parseSpecialTokens = true)
     {
         ArgumentNullException.ThrowIfNull(text);
         var ids = new List<int>(text.Length / 3 + 2);
-        if (addSpecialTokens && _vocabulary.AddBos && _vocabulary.BosId is { } bos)
+        if (addSpecialTokens && Vocabulary.AddBos && Vocabulary.BosId is { } bos)
         {
             ids.Add(bos);
         }
 
-        foreach (var (segment, id) in _splitter.Split(text, parseSpecialTokens))
+        foreach (var (segment, id) in Splitter.Split(text, parseSpecialTokens))
         {
             if (segment is null)
             {
@@ -75,7 +48,7 @@ public sealed class ByteLevelBpeTokenizer : ITextTokenizer
             }
         }
 
-        if (addSpecialTokens && _vocabulary.AddEos && _vocabulary.EosId is { } eos)
+        if (addSpecialTokens && Vocabulary.AddEos && Vocabulary.EosId is { } eos)
         {
             ids.Add(eos);
         }
@@ -84,20 +57,20 @@ public sealed class ByteLevelBpeTokenizer : ITextTokenizer
     }
 
     /// <inheritdoc/>
-    public string Decode(IEnumerable<int> ids, bool skipSpecialTokens = false)
+    public override string Decode(IEnumerable<int> ids, bool skipSpecialTokens = false)
     {
         ArgumentNullException.ThrowIfNull(ids);
         var text = new StringBuilder();
         var bytes = new List<byte>();
         foreach (var id in ids)
         {
-            if ((uint)id >= (uint)_vocabulary.Tokens.Length)
+            if ((uint)id >= (uint)Vocabulary.Tokens.Length)
             {
-                throw new ArgumentOutOfRangeException(nameof(ids), id, $"Token id {id} is outside the vocabulary of {_vocabulary.Tokens.Length}.");
+                throw new ArgumentOutOfRangeException(nameof(ids), id, $"Token id {id} is outside the vocabulary of {Vocabulary.Tokens.Length}.");
             }
 
-            var piece = _vocabulary.Tokens[id];
-            if (_vocabulary.Kinds[id] is TokenKind.Control or TokenKind.UserDefined || !ByteLevelAlphabet.TryDecode(piece, bytes))
+            var piece = Vocabulary.Tokens[id];
+            if (Vocabulary.Kinds[id] is TokenKind.Control or TokenKind.UserDefined || !ByteLevelAlphabet.TryDecode(piece, bytes))
             {
                 // Added tokens are stored as plain text, not byte characters.
                 Flush(bytes, text);
@@ -112,11 +85,6 @@ public sealed class ByteLevelBpeTokenizer : ITextTokenizer
         return text.ToString();
     }
 
-    /// <inheritdoc/>
-    public string? IdToToken(int id) => (uint)id < (uint)_vocabulary.Tokens.Length ? _vocabulary.Tokens[id] : null;
-
-    /// <inheritdoc/>
-    public int? TokenToId(string token) => _ids.TryGetValue(token, out var id) ? id : null;
 
     private static void Flush(List<byte> bytes, StringBuilder text)
     {

@@ -14,29 +14,24 @@ namespace Hanlin.Models.Tokenization;
 /// <c>ModelProto</c>, which neither GGUF nor tokenizer.json carries, and its BpeTokenizer merges by rank with no
 /// scores or byte fallback.
 /// </remarks>
-public sealed class SentencePieceBpeTokenizer : ITextTokenizer
+public sealed class SentencePieceBpeTokenizer : VocabularyTokenizer
 {
     private const char SpaceMarker = '\u2581'; // ▁
 
-    private readonly TokenizerVocabulary _vocabulary;
-    private readonly Dictionary<string, int> _ids;
     private readonly Dictionary<string, int> _mergeable;
     private readonly int[] _byteIds;
     private readonly float[] _scores;
-    private readonly SpecialTokenSplitter _splitter;
 
     internal SentencePieceBpeTokenizer(TokenizerVocabulary vocabulary)
+        : base(vocabulary)
     {
-        _vocabulary = vocabulary;
         _scores = vocabulary.Scores ?? new float[vocabulary.Tokens.Length];
-        _ids = new Dictionary<string, int>(vocabulary.Tokens.Length, StringComparer.Ordinal);
         _mergeable = new Dictionary<string, int>(vocabulary.Tokens.Length, StringComparer.Ordinal);
         _byteIds = new int[256];
         Array.Fill(_byteIds, -1);
         for (var id = 0; id < vocabulary.Tokens.Length; id++)
         {
             var piece = vocabulary.Tokens[id];
-            _ids.TryAdd(piece, id);
             switch (vocabulary.Kinds[id])
             {
                 case TokenKind.Byte when TryParseByte(piece, out var value):
@@ -51,39 +46,21 @@ public sealed class SentencePieceBpeTokenizer : ITextTokenizer
             }
         }
 
-        _splitter = new SpecialTokenSplitter(vocabulary);
-        StopTokenIds = vocabulary.StopTokenIds();
-        SpecialTokenIds = vocabulary.ControlTokenIds();
     }
 
     /// <inheritdoc/>
-    public int VocabularySize => _vocabulary.Tokens.Length;
-
-    /// <inheritdoc/>
-    public int? BosTokenId => _vocabulary.BosId;
-
-    /// <inheritdoc/>
-    public int? EosTokenId => _vocabulary.EosId;
-
-    /// <inheritdoc/>
-    public IReadOnlySet<int> SpecialTokenIds { get; }
-
-    /// <inheritdoc/>
-    public IReadOnlySet<int> StopTokenIds { get; }
-
-    /// <inheritdoc/>
-    public int[] Encode(string text, bool addSpecialTokens = true, bool parseSpecialTokens = true)
+    public override int[] Encode(string text, bool addSpecialTokens = true, bool parseSpecialTokens = true)
     {
         ArgumentNullException.ThrowIfNull(text);
         var ids = new List<int>(text.Length / 2 + 2);
-        if (addSpecialTokens && _vocabulary.AddBos && _vocabulary.BosId is { } bos)
+        if (addSpecialTokens && Vocabulary.AddBos && Vocabulary.BosId is { } bos)
         {
             ids.Add(bos);
         }
 
         // As llama.cpp: the dummy prefix goes before the text and again after every special token.
         var afterSpecial = true;
-        foreach (var (segment, id) in _splitter.Split(text, parseSpecialTokens))
+        foreach (var (segment, id) in Splitter.Split(text, parseSpecialTokens))
         {
             if (segment is null)
             {
@@ -92,12 +69,12 @@ public sealed class SentencePieceBpeTokenizer : ITextTokenizer
                 continue;
             }
 
-            var prefixed = _vocabulary.AddSpacePrefix && afterSpecial ? " " + segment : segment;
+            var prefixed = Vocabulary.AddSpacePrefix && afterSpecial ? " " + segment : segment;
             EncodeSegment(prefixed.Replace(' ', SpaceMarker), ids);
             afterSpecial = false;
         }
 
-        if (addSpecialTokens && _vocabulary.AddEos && _vocabulary.EosId is { } eos)
+        if (addSpecialTokens && Vocabulary.AddEos && Vocabulary.EosId is { } eos)
         {
             ids.Add(eos);
         }
@@ -106,20 +83,20 @@ public sealed class SentencePieceBpeTokenizer : ITextTokenizer
     }
 
     /// <inheritdoc/>
-    public string Decode(IEnumerable<int> ids, bool skipSpecialTokens = false)
+    public override string Decode(IEnumerable<int> ids, bool skipSpecialTokens = false)
     {
         ArgumentNullException.ThrowIfNull(ids);
         var bytes = new List<byte>();
         var atStart = true;
         foreach (var id in ids)
         {
-            if ((uint)id >= (uint)_vocabulary.Tokens.Length)
+            if ((uint)id >= (uint)Vocabulary.Tokens.Length)
             {
-                throw new ArgumentOutOfRangeException(nameof(ids), id, $"Token id {id} is outside the vocabulary of {_vocabulary.Tokens.Length}.");
+                throw new ArgumentOutOfRangeException(nameof(ids), id, $"Token id {id} is outside the vocabulary of {Vocabulary.Tokens.Length}.");
             }
 
-            var piece = _vocabulary.Tokens[id];
-            switch (_vocabulary.Kinds[id])
+            var piece = Vocabulary.Tokens[id];
+            switch (Vocabulary.Kinds[id])
             {
                 case TokenKind.Byte when TryParseByte(piece, out var value):
                     bytes.Add(value);
@@ -135,7 +112,7 @@ public sealed class SentencePieceBpeTokenizer : ITextTokenizer
                 default:
                     var text = piece.Replace(SpaceMarker, ' ');
                     // The dummy prefix added by Encode is not part of the text.
-                    if (atStart && _vocabulary.AddSpacePrefix && text.StartsWith(' '))
+                    if (atStart && Vocabulary.AddSpacePrefix && text.StartsWith(' '))
                     {
                         text = text[1..];
                     }
@@ -149,11 +126,6 @@ public sealed class SentencePieceBpeTokenizer : ITextTokenizer
         return Encoding.UTF8.GetString([.. bytes]);
     }
 
-    /// <inheritdoc/>
-    public string? IdToToken(int id) => (uint)id < (uint)_vocabulary.Tokens.Length ? _vocabulary.Tokens[id] : null;
-
-    /// <inheritdoc/>
-    public int? TokenToId(string token) => _ids.TryGetValue(token, out var id) ? id : null;
 
     private void EncodeSegment(string text, List<int> output)
     {
@@ -210,7 +182,7 @@ public sealed class SentencePieceBpeTokenizer : ITextTokenizer
 
             foreach (var b in Encoding.UTF8.GetBytes(symbol))
             {
-                output.Add(_byteIds[b] >= 0 ? _byteIds[b] : _vocabulary.UnknownId ?? 0);
+                output.Add(_byteIds[b] >= 0 ? _byteIds[b] : Vocabulary.UnknownId ?? 0);
             }
         }
     }
