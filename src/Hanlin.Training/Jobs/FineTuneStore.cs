@@ -17,8 +17,9 @@ namespace Hanlin.Training.Jobs;
 /// A database of its own, like the model registry: jobs belong to the model layer, not to a knowledge base's schema.
 /// Every status change is one conditional UPDATE, so two processes can never both move a job (a second runner that
 /// lost the race sees zero rows changed). Ids are <c>file-</c>, <c>ftjob-</c>, <c>ftevent-</c> and <c>ftckpt-</c>
-/// followed by a time-ordered (version 7) GUID or a sequence number, so ordering by id is ordering by creation — the
-/// cursor that paging needs.
+/// followed by a version-7 GUID or a sequence number. Listings are ordered by SQLite's rowid (insertion order; rows
+/// of jobs and checkpoints are never deleted), not by id: version-7 GUIDs made within one millisecond are not ordered,
+/// and paging needs a strict creation order behind its <c>after</c> cursor.
 /// </remarks>
 public sealed partial class FineTuneStore
 {
@@ -158,7 +159,7 @@ public sealed partial class FineTuneStore
     public Task<IReadOnlyList<FineTuneFile>> ListFilesAsync(CancellationToken cancellationToken = default) =>
         WithConnectionAsync<IReadOnlyList<FineTuneFile>>(async connection =>
         {
-            using var query = Command(connection, null, "SELECT id, file_name, purpose, bytes, sha256, path, created_at FROM files ORDER BY id DESC");
+            using var query = Command(connection, null, "SELECT id, file_name, purpose, bytes, sha256, path, created_at FROM files ORDER BY rowid DESC");
             return await ReadFilesAsync(query, cancellationToken).ConfigureAwait(false);
         }, cancellationToken);
 
@@ -261,7 +262,7 @@ public sealed partial class FineTuneStore
         ValidateLimit(limit);
         return WithConnectionAsync(async connection =>
         {
-            using var query = Command(connection, null, $"SELECT {JobColumns} FROM jobs WHERE ($after IS NULL OR id < $after) ORDER BY id DESC LIMIT $limit");
+            using var query = Command(connection, null, $"SELECT {JobColumns} FROM jobs WHERE ($after IS NULL OR rowid < (SELECT rowid FROM jobs WHERE id = $after)) ORDER BY rowid DESC LIMIT $limit");
             query.Parameters.AddWithValue("$after", (object?)after ?? DBNull.Value);
             query.Parameters.AddWithValue("$limit", limit + 1);
             var jobs = await ReadJobsAsync(query, cancellationToken).ConfigureAwait(false);
@@ -365,7 +366,7 @@ public sealed partial class FineTuneStore
     public Task<FineTuneJob?> NextPendingJobAsync(CancellationToken cancellationToken = default) =>
         WithConnectionAsync(async connection =>
         {
-            using var query = Command(connection, null, $"SELECT {JobColumns} FROM jobs WHERE status IN ('validating_files', 'queued') ORDER BY id LIMIT 1");
+            using var query = Command(connection, null, $"SELECT {JobColumns} FROM jobs WHERE status IN ('validating_files', 'queued') ORDER BY rowid LIMIT 1");
             var jobs = await ReadJobsAsync(query, cancellationToken).ConfigureAwait(false);
             return jobs.Count == 0 ? null : jobs[0];
         }, cancellationToken);
@@ -466,7 +467,7 @@ public sealed partial class FineTuneStore
         return WithConnectionAsync(async connection =>
         {
             await FindJobAsync(connection, null, jobId, cancellationToken).ConfigureAwait(false);
-            using var query = Command(connection, null, "SELECT id, job_id, step, metrics, directory, created_at FROM checkpoints WHERE job_id = $job AND ($after IS NULL OR id < $after) ORDER BY id DESC LIMIT $limit");
+            using var query = Command(connection, null, "SELECT id, job_id, step, metrics, directory, created_at FROM checkpoints WHERE job_id = $job AND ($after IS NULL OR rowid < (SELECT rowid FROM checkpoints WHERE id = $after)) ORDER BY rowid DESC LIMIT $limit");
             query.Parameters.AddWithValue("$job", jobId);
             query.Parameters.AddWithValue("$after", (object?)after ?? DBNull.Value);
             query.Parameters.AddWithValue("$limit", limit + 1);
