@@ -22,6 +22,7 @@ internal sealed class ServeBenchmark
 {
     private const string Collection = "bench";
     private const int ChunksPerDocument = 100;
+    private const int WordsPerChunk = 120;
 
     private readonly string _work;
     private readonly IProgress<string>? _progress;
@@ -89,13 +90,14 @@ internal sealed class ServeBenchmark
     /// <summary>Stores <paramref name="chunks"/> synthetic chunks (100 per document) and indexes them; returns queries drawn from them.</summary>
     private async Task<IReadOnlyList<string>> BuildAsync(int chunks, CancellationToken cancellationToken)
     {
-        var corpus = new SyntheticCorpus(seed: 42);
-        var queryRandom = new Random(7);
+        // The same Zipf-skewed corpus and queries as `bench search` (120 words a chunk, 2-5 word queries), so the
+        // server's figures and the in-process BM25 figures describe the same workload.
+        var corpus = new Retrieval.Benchmarks.SyntheticCorpus(seed: 42);
         var queries = new List<string>();
 
         // A kept work directory already holding this corpus is reused: the text is regenerated (seeded, so the same
         // queries come out) but not stored or indexed again, which is most of a run's time.
-        var marker = Path.Combine(_work, string.Create(CultureInfo.InvariantCulture, $"corpus-{chunks}.done"));
+        var marker = Path.Combine(_work, string.Create(CultureInfo.InvariantCulture, $"corpus-zipf-{chunks}.done"));
         var reuse = File.Exists(marker);
         await using var services = CliServices.Create(DataDirectory);
         var store = services.GetRequiredService<IKnowledgeStore>();
@@ -109,13 +111,8 @@ internal sealed class ServeBenchmark
             var offset = 0;
             for (var c = 0; c < count; c++)
             {
-                var text = corpus.Paragraph(4);
-                if (queries.Count < 1000 && queryRandom.Next(50) == 0)
-                {
-                    queries.Add(QueryFrom(text, queryRandom));
-                }
-
-                drafts.Add(new ChunkDraft(c, text, $"Document {d} > Section {c / 10}", c / 5 + 1, c / 5 + 1, offset, offset + text.Length, text.Length / 3, Hash(text), (ulong)queryRandom.NextInt64(), ChunkKind.Paragraph));
+                var text = corpus.Text(WordsPerChunk);
+                drafts.Add(new ChunkDraft(c, text, $"Document {d} > Section {c / 10}", c / 5 + 1, c / 5 + 1, offset, offset + text.Length, text.Length / 3, Hash(text), (ulong)corpus.Next(int.MaxValue), ChunkKind.Paragraph));
                 offset += text.Length + 2;
             }
 
@@ -128,6 +125,11 @@ internal sealed class ServeBenchmark
             await store.SaveVersionAsync(new NewDocumentVersion(collection.Id, name, MediaTypes.Markdown, offset, Hash(name), Hash(name + "#text"), offset, name, count / 5 + 1, [], drafts), cancellationToken).ConfigureAwait(false);
         }
 
+        for (var q = 0; q < 1000; q++)
+        {
+            queries.Add(corpus.Query());
+        }
+
         if (!reuse)
         {
             await services.GetRequiredService<LuceneChunkIndex>().SynchronizeAsync(store, rebuild: true, cancellationToken).ConfigureAwait(false);
@@ -135,19 +137,6 @@ internal sealed class ServeBenchmark
         }
 
         return queries;
-    }
-
-    /// <summary>Three to six consecutive words (or CJK characters) of a chunk: a query that has answers.</summary>
-    private static string QueryFrom(string text, Random random)
-    {
-        var words = text.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        if (words.Length < 6)
-        {
-            return text.Length <= 12 ? text : text[..12];
-        }
-
-        var start = random.Next(words.Length - 6);
-        return string.Join(' ', words.Skip(start).Take(random.Next(3, 7))).TrimEnd('.', '。');
     }
 
     private static string Hash(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));

@@ -5,9 +5,10 @@ namespace Hanlin.Retrieval.Benchmarks;
 /// <summary>
 /// Deterministic mixed Chinese/English text and query generator for benchmarks: words drawn from a fixed
 /// vocabulary with a Zipf-like skew (a few words common, most rare), as in real corpora, so posting-list
-/// lengths and BM25 work per query resemble a real knowledge base.
+/// lengths and BM25 work per query resemble a real knowledge base. Used by <c>hanlin bench search</c> and
+/// <c>hanlin bench serve</c>, so the in-process and over-HTTP figures come from the same kind of corpus.
 /// </summary>
-internal sealed class SyntheticCorpus
+public sealed class SyntheticCorpus
 {
     private static readonly string[] ChineseRoots =
     [
@@ -32,6 +33,7 @@ internal sealed class SyntheticCorpus
     private readonly string[] _vocabulary;
     private readonly double[] _cumulative;
 
+    /// <summary>A generator whose output depends only on <paramref name="seed"/> and <paramref name="vocabularySize"/>.</summary>
     public SyntheticCorpus(int seed, int vocabularySize = 20_000)
     {
         _random = new Random(seed);
@@ -63,6 +65,7 @@ internal sealed class SyntheticCorpus
         }
     }
 
+    /// <summary>One word drawn with Zipf weights (rank r has weight 1/r).</summary>
     public string Word()
     {
         var index = Array.BinarySearch(_cumulative, _random.NextDouble());
@@ -98,5 +101,6 @@ internal sealed class SyntheticCorpus
     /// <summary>A query of two to five words.</summary>
     public string Query() => string.Join(' ', Enumerable.Range(0, _random.Next(2, 6)).Select(_ => Word()));
 
+    /// <summary>A number from the corpus's own random sequence, below <paramref name="maxExclusive"/>.</summary>
     public int Next(int maxExclusive) => _random.Next(maxExclusive);
 }

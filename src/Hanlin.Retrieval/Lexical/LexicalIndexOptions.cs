@@ -37,6 +37,21 @@ public sealed record LexicalIndexOptions
     /// <summary>Index size below which no term counts as common (small indexes are fast anyway).</summary>
     public int CommonTermMinChunks { get; init; } = 1_000;
 
+    /// <summary>
+    /// Megabytes of segment files searches read from memory instead of the memory-mapped files (0 = none); an index
+    /// larger than this is served partly from disk. About 220 bytes a chunk of 120 words.
+    /// </summary>
+    public int MemoryCacheMegabytes { get; init; } = 256;
+
+    /// <summary>
+    /// Pause in writes after which the index is merged into one segment (fewer segments, less work per query).
+    /// Zero or negative disables it.
+    /// </summary>
+    public TimeSpan IdleMergeDelay { get; init; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>Index size above which the idle merge is skipped and Lucene's merge policy alone decides.</summary>
+    public int IdleMergeMaxMegabytes { get; init; } = 1024;
+
     /// <summary>Largest <c>topK</c> a search accepts.</summary>
     public int MaxTopK { get; init; } = 1000;
 }

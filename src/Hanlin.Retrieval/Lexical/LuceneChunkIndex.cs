@@ -156,6 +156,13 @@ public sealed partial class LuceneChunkIndex : IChunkIndex, IDisposable
                 Index.Commit();
             }
 
+            if (rebuild)
+            {
+                // A rebuild leaves many fresh segments; merge them now, as the idle merge would a little later.
+                Index.Optimize();
+                Index.Commit();
+            }
+
             return new IndexSyncReport(documents.Count, reindexed, removed, chunks);
         }
         finally
