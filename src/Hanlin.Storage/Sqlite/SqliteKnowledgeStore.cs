@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Hanlin.Core.Collections;
 using Hanlin.Core.Documents;
 using Hanlin.Core.Errors;
@@ -34,6 +35,9 @@ public sealed class SqliteKnowledgeStore : IKnowledgeStore
                 $charStart, $charEnd, $tokenCount, $contentHash, $simhash, $kind)
         """;
 
+    private static readonly object ConfiguredMarker = new();
+
+    private readonly ConditionalWeakTable<SQLitePCL.sqlite3, object> _configuredHandles = new();
     private readonly string _databasePath;
     private readonly string _connectionString;
     private readonly ILogger _logger;
@@ -396,38 +400,23 @@ public sealed class SqliteKnowledgeStore : IKnowledgeStore
 
         return ReadAsync<IReadOnlyList<(Chunk, Document)>>(async (connection, ct) =>
         {
-            // One connection, two IN queries: a search's 10-100 hits would otherwise cost a connection and two
-            // statements each.
+            // One statement for all hits (chunk joined with its document): a search's 10-100 hits would otherwise cost a
+            // connection and two statements each.
             var ids = chunkIds.Distinct(StringComparer.Ordinal).ToList();
-            using var chunkQuery = Command(connection, $"SELECT {SqliteRows.ChunkColumns} FROM chunks k WHERE k.id IN ({Placeholders("$c", ids.Count)})");
+            using var query = Command(connection, $"SELECT {SqliteRows.ChunkColumns}, {SqliteRows.DocumentColumns} FROM chunks k JOIN documents d ON d.id = k.document_id WHERE k.id IN ({Placeholders("$c", ids.Count)})");
             for (var i = 0; i < ids.Count; i++)
             {
-                chunkQuery.Parameters.AddWithValue($"$c{i}", ids[i]);
+                query.Parameters.AddWithValue($"$c{i}", ids[i]);
             }
 
-            var chunks = (await ReadListAsync(chunkQuery, SqliteRows.ReadChunk, ct).ConfigureAwait(false)).ToDictionary(c => c.Id, StringComparer.Ordinal);
-            var documentIds = chunks.Values.Select(c => c.DocumentId).Distinct(StringComparer.Ordinal).ToList();
-            var documents = new Dictionary<string, Document>(StringComparer.Ordinal);
-            if (documentIds.Count > 0)
-            {
-                using var documentQuery = Command(connection, $"SELECT {SqliteRows.DocumentColumns} FROM documents d WHERE d.id IN ({Placeholders("$d", documentIds.Count)})");
-                for (var i = 0; i < documentIds.Count; i++)
-                {
-                    documentQuery.Parameters.AddWithValue($"$d{i}", documentIds[i]);
-                }
-
-                foreach (var document in await ReadListAsync(documentQuery, SqliteRows.ReadDocument, ct).ConfigureAwait(false))
-                {
-                    documents[document.Id] = document;
-                }
-            }
-
+            var rows = await ReadListAsync(query, r => (Chunk: SqliteRows.ReadChunk(r), Document: SqliteRows.ReadDocument(r, SqliteRows.ChunkColumnCount)), ct).ConfigureAwait(false);
+            var found = rows.ToDictionary(row => row.Chunk.Id, StringComparer.Ordinal);
             var result = new List<(Chunk, Document)>(chunkIds.Count);
             foreach (var id in chunkIds)
             {
-                if (chunks.TryGetValue(id, out var chunk) && documents.TryGetValue(chunk.DocumentId, out var document))
+                if (found.TryGetValue(id, out var row))
                 {
-                    result.Add((chunk, document));
+                    result.Add(row);
                 }
             }
 
@@ -744,9 +733,20 @@ public sealed class SqliteKnowledgeStore : IKnowledgeStore
             await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
 
             // Per-connection settings (foreign_keys comes from the connection string). NORMAL is durable in WAL mode
-            // except for the last commits before a power loss, and never corrupts.
+            // except for the last commits before a power loss, and never corrupts. They stay with the native handle,
+            // which the connection pool reuses, so each handle is configured once, not on every open.
+            if (connection.Handle is { } handle && _configuredHandles.TryGetValue(handle, out _))
+            {
+                return connection;
+            }
+
             using var pragmas = Command(connection, $"PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = {BusyTimeoutMilliseconds};");
             await pragmas.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            if (connection.Handle is { } configured)
+            {
+                _configuredHandles.AddOrUpdate(configured, ConfiguredMarker);
+            }
+
             return connection;
         }
         catch

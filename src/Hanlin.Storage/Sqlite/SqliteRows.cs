@@ -29,6 +29,9 @@ internal static class SqliteRows
         v.page_count, v.pages_needing_ocr, v.chunk_count, v.created_at
         """;
 
+    /// <summary>Number of columns in <see cref="ChunkColumns"/>.</summary>
+    public const int ChunkColumnCount = 14;
+
     public const string ChunkColumns = """
         k.id, k.document_id, k.version_id, k.ordinal, k.text, k.section_path, k.page_start, k.page_end,
         k.char_start, k.char_end, k.token_count, k.content_hash, k.simhash, k.kind
@@ -52,23 +55,26 @@ internal static class SqliteRows
         r.GetInt32(4),
         r.GetInt64(5));
 
-    public static Document ReadDocument(SqliteDataReader r) => new(
-        r.GetString(0),
-        r.GetString(1),
-        r.GetString(2),
-        r.GetString(3),
-        r.GetInt64(4),
-        r.GetString(5),
-        r.GetInt32(6),
-        r.GetString(7),
-        SqliteEnumText.ToDocumentStatus(r.GetString(8)),
-        r.GetInt32(9),
-        NullableInt(r, 10),
-        NullableString(r, 11),
-        NullableString(r, 12),
-        NullableString(r, 13),
-        Time(r.GetInt64(14)),
-        Time(r.GetInt64(15)));
+    public static Document ReadDocument(SqliteDataReader r) => ReadDocument(r, 0);
+
+    /// <summary>Reads <see cref="DocumentColumns"/> starting at column <paramref name="first"/> (after another table's columns in a join).</summary>
+    public static Document ReadDocument(SqliteDataReader r, int first) => new(
+        r.GetString(first + 0),
+        r.GetString(first + 1),
+        r.GetString(first + 2),
+        r.GetString(first + 3),
+        r.GetInt64(first + 4),
+        r.GetString(first + 5),
+        r.GetInt32(first + 6),
+        r.GetString(first + 7),
+        SqliteEnumText.ToDocumentStatus(r.GetString(first + 8)),
+        r.GetInt32(first + 9),
+        NullableInt(r, first + 10),
+        NullableString(r, first + 11),
+        NullableString(r, first + 12),
+        NullableString(r, first + 13),
+        Time(r.GetInt64(first + 14)),
+        Time(r.GetInt64(first + 15)));
 
     public static DocumentVersion ReadVersion(SqliteDataReader r) => new(
         r.GetString(0),
