@@ -51,6 +51,9 @@ public sealed class LuceneBm25Index : IDisposable
     private bool _mergedSinceWrite;
     private bool _disposed;
 
+    // Fields reused by single-threaded replacements; those come from one writer at a time (LuceneChunkIndex's gate).
+    private ChunkDocumentFields? _serialFields;
+
     /// <summary>
     /// Opens the index in <paramref name="path"/>, creating it when absent.
     /// </summary>
@@ -176,13 +179,18 @@ public sealed class LuceneBm25Index : IDisposable
 
     /// <summary>
     /// Replaces the chunks of several documents in one write: each document's indexed chunks are deleted
-    /// (one term per document, not one per chunk), then the new chunks are analysed and added on all cores
-    /// (the index writer takes documents from several threads at once), then searches are refreshed once.
-    /// A refresh flushes a segment, so refreshing per document made tiny segments and merge work. The last
-    /// replacement of a document in the list supersedes earlier ones. Without <paramref name="refresh"/> the
-    /// chunks become searchable at the next <see cref="Refresh"/> (or any other write).
+    /// (one term per document, not one per chunk), then the new chunks are analysed and added, on all cores
+    /// when <paramref name="allCores"/> (the index writer takes documents from several threads at once), then
+    /// searches are refreshed once. A refresh flushes a segment, so refreshing per document made tiny segments
+    /// and merge work. The last replacement of a document in the list supersedes earlier ones. Without
+    /// <paramref name="refresh"/> the chunks become searchable at the next <see cref="Refresh"/> (or any other write).
     /// </summary>
-    internal void ReplaceDocuments(IReadOnlyList<(string DocumentId, IReadOnlyList<IndexedChunk> Chunks)> documents, bool refresh = true)
+    /// <remarks>
+    /// The writer that follows ingestion passes <paramref name="allCores"/> false: extraction and chunking already
+    /// keep the other cores busy, and on 2 cores parallel adds only spun on the writer's per-thread locks and the
+    /// thread pool (a third of indexing CPU in the 5 MB profile, docs/benchmarks.md).
+    /// </remarks>
+    internal void ReplaceDocuments(IReadOnlyList<(string DocumentId, IReadOnlyList<IndexedChunk> Chunks)> documents, bool refresh = true, bool allCores = true)
     {
         ArgumentNullException.ThrowIfNull(documents);
         Write(refresh, () =>
@@ -197,6 +205,17 @@ public sealed class LuceneBm25Index : IDisposable
             foreach (var documentId in latest.Keys)
             {
                 _writer.DeleteDocuments(new Term(DocumentField, documentId));
+            }
+
+            if (!allCores)
+            {
+                _serialFields ??= new ChunkDocumentFields();
+                foreach (var chunk in latest.Values.SelectMany(c => c))
+                {
+                    _writer.AddDocument(_serialFields.Fill(chunk));
+                }
+
+                return;
             }
 
             IndexedChunk[] all = [.. latest.Values.SelectMany(c => c)];

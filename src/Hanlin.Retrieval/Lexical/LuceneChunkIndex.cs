@@ -341,7 +341,7 @@ public sealed partial class LuceneChunkIndex : IChunkIndex, IDisposable
     {
         if (replacements.Count > 0)
         {
-            Index.ReplaceDocuments(replacements, refresh: false);
+            Index.ReplaceDocuments(replacements, refresh: false, allCores: false);
             replacements.Clear();
         }
     }

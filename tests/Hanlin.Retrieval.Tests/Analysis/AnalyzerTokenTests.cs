@@ -1,7 +1,11 @@
 using System.Text;
 using Hanlin.Retrieval.Analysis;
+using System.Text.RegularExpressions;
 using Lucene.Net.Analysis;
+using Lucene.Net.Analysis.Cjk;
 using Lucene.Net.Analysis.Core;
+using Lucene.Net.Analysis.En;
+using Lucene.Net.Analysis.Standard;
 using Lucene.Net.Analysis.TokenAttributes;
 
 namespace Hanlin.Retrieval.Tests.Analysis;
@@ -60,6 +64,50 @@ public sealed class AnalyzerTokenTests
                 "daili@11-16+1:<ALPHANUM>",
             ],
             tokens);
+    }
+
+    [Fact]
+    public void Tokens_other_than_bigrams_leave_the_domain_filter_with_every_attribute_they_entered_with()
+    {
+        // Words, numbers and lone CJK characters right after a CJK run are held back while the run is flushed;
+        // they must come out exactly as the bigram filter made them (the filter only marks lone CJK characters
+        // as keywords, so the keyword flag is left out of the comparison).
+        var text = "Take 阿司匹林片 daily, 每日3次 with water. 用量0.5mg。一 word 血压's 2024年 ok 高 低 stop。";
+        var expected = Reflect(BigramChain(text), dropBigrams: false);
+        var actual = Reflect(new DomainTermFilter(BigramChain(text), DomainDictionary.FromTerms(["阿司匹林"])), dropBigrams: true);
+
+        Assert.Equal(expected.Where(t => !t.Contains("<DOUBLE>", StringComparison.Ordinal)), actual);
+        Assert.Contains(actual, t => t.Contains("term=3", StringComparison.Ordinal));
+    }
+
+    private static TokenStream BigramChain(string text)
+    {
+        TokenStream stream = new CJKWidthFilter(new StandardTokenizer(HanlinAnalyzer.Version, new StringReader(text)));
+        stream = new InvariantLowerCaseFilter(stream);
+        stream = new EnglishPossessiveFilter(HanlinAnalyzer.Version, stream);
+        return new CJKBigramFilter(stream);
+    }
+
+    private static List<string> Reflect(TokenStream stream, bool dropBigrams)
+    {
+        using (stream)
+        {
+            var type = stream.AddAttribute<ITypeAttribute>();
+            stream.Reset();
+            var tokens = new List<string>();
+            while (stream.IncrementToken())
+            {
+                if (dropBigrams && type.Type is "<DOUBLE>" or DomainTermFilter.DictionaryTokenType)
+                {
+                    continue;
+                }
+
+                tokens.Add(Regex.Replace(stream.ReflectAsString(prependAttClass: true), @",?[^,]*#keyword=\w+", string.Empty));
+            }
+
+            stream.End();
+            return tokens;
+        }
     }
 
     private static string Single(TokenStream stream)
