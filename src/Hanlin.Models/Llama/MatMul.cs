@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 using static TorchSharp.torch;
@@ -150,37 +151,41 @@ internal static unsafe class MatMul
     // rows past the end are zero. The panel starting at row r therefore starts r·columns floats in.
     private static int PanelWidth(int row, int padded) => row < padded / PanelRows * PanelRows ? PanelRows : NarrowRows;
 
-    // Packs rows [first, last) of x (first, last on panel boundaries) transposed into their panels.
+    // Packs rows [first, last) of x (first, last on panel boundaries) transposed into their panels, 16 x 16 blocks at a time.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Pack(Job job, int first, int last)
     {
         var x = (float*)job.X;
         var packed = (float*)job.Packed;
         var columns = job.Columns;
+        var block = stackalloc Vector512<float>[16];
         for (var panel = first; panel < last;)
         {
             var width = PanelWidth(panel, job.Padded);
-            var target = packed + ((long)panel * columns);
-            // 16 columns at a time so the lines written stay in L1 while 64 source rows are read.
-            for (var k0 = 0; k0 < columns; k0 += 16)
+            for (var g = 0; g < width; g += 16)
             {
-                var kEnd = Math.Min(columns, k0 + 16);
-                for (var r = 0; r < width; r++)
+                var r0 = panel + g;
+                var target = packed + ((long)panel * columns) + g;   // 64-byte aligned: panel and g are multiples of 16
+                var k = 0;
+                for (; k + 16 <= columns; k += 16)
                 {
-                    var row = panel + r;
-                    if (row < job.Rows)
+                    for (var i = 0; i < 16; i++)
                     {
-                        var source = x + ((long)row * columns);
-                        for (var k = k0; k < kEnd; k++)
-                        {
-                            target[((long)k * width) + r] = source[k];
-                        }
+                        block[i] = r0 + i < job.Rows ? Avx512F.LoadVector512(x + ((long)(r0 + i) * columns) + k) : Vector512<float>.Zero;
                     }
-                    else
+
+                    Transpose16(block);
+                    for (var i = 0; i < 16; i++)
                     {
-                        for (var k = k0; k < kEnd; k++)
-                        {
-                            target[((long)k * width) + r] = 0;
-                        }
+                        Avx512F.StoreAligned(target + ((long)(k + i) * width), block[i]);
+                    }
+                }
+
+                for (; k < columns; k++)
+                {
+                    for (var i = 0; i < 16; i++)
+                    {
+                        target[((long)k * width) + i] = r0 + i < job.Rows ? x[((long)(r0 + i) * columns) + k] : 0;
                     }
                 }
             }
@@ -190,6 +195,7 @@ internal static unsafe class MatMul
     }
 
     // Computes y[:, first..last) (first on a tile boundary).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Compute(Job job, int first, int last)
     {
         if (first >= last)
@@ -253,7 +259,8 @@ internal static unsafe class MatMul
         }
     }
 
-    // y[:, n0..nEnd) = yᵀ block (+ bias).
+    // y[:, n0..nEnd) = yᵀ block (+ bias), 16 x 16 blocks at a time.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Scatter(Job job, float* transposed, int n0, int nEnd)
     {
         var y = (float*)job.Y;
@@ -261,28 +268,70 @@ internal static unsafe class MatMul
         var outputs = job.Outputs;
         var padded = job.Padded;
         var width = nEnd - n0;
-        for (var m = 0; m < job.Rows; m++)
+        var block = stackalloc Vector512<float>[16];
+        var partial = stackalloc float[16];
+        for (var m0 = 0; m0 < job.Rows; m0 += 16)
         {
-            var target = y + ((long)m * outputs) + n0;
-            var source = transposed + m;
-            if (bias is null)
+            var mCount = Math.Min(16, job.Rows - m0);
+            for (var j0 = 0; j0 < width; j0 += 16)
             {
-                for (var j = 0; j < width; j++)
+                var jCount = Math.Min(16, width - j0);
+                for (var i = 0; i < 16; i++)
                 {
-                    target[j] = source[(long)j * padded];
+                    block[i] = i < jCount ? Avx512F.LoadAlignedVector512(transposed + ((long)(j0 + i) * padded) + m0) : Vector512<float>.Zero;
+                }
+
+                Transpose16(block);   // block[i] = y[m0 + i, n0 + j0 ..]
+                var target = y + ((long)m0 * outputs) + n0 + j0;
+                if (jCount == 16)
+                {
+                    var b = bias is null ? Vector512<float>.Zero : Avx512F.LoadVector512(bias + n0 + j0);
+                    for (var i = 0; i < mCount; i++)
+                    {
+                        Avx512F.Store(target + ((long)i * outputs), block[i] + b);
+                    }
+                }
+                else
+                {
+                    for (var i = 0; i < mCount; i++)
+                    {
+                        Avx512F.Store(partial, block[i]);
+                        for (var j = 0; j < jCount; j++)
+                        {
+                            target[((long)i * outputs) + j] = partial[j] + (bias is null ? 0 : bias[n0 + j0 + j]);
+                        }
+                    }
                 }
             }
-            else
+        }
+    }
+
+    // Transposes the 16 x 16 block rows[0..16) in place: for s = 8, 4, 2, 1 the off-diagonal s x s blocks of every
+    // 2s x 2s block trade places (two-source permutes), which swaps bit s of the row and column indices.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Transpose16(Vector512<float>* rows)
+    {
+        var j = Vector512<int>.Indices;
+        for (var s = 8; s >= 1; s >>= 1)
+        {
+            var left = Vector512.Equals(j & Vector512.Create(s), Vector512<int>.Zero);   // columns with bit s clear
+            var upperIndex = Vector512.ConditionalSelect(left, j, j + Vector512.Create(16 - s));
+            var lowerIndex = Vector512.ConditionalSelect(left, j + Vector512.Create(s), j + Vector512.Create(16));
+            for (var i = 0; i < 16; i++)
             {
-                for (var j = 0; j < width; j++)
+                if ((i & s) == 0)
                 {
-                    target[j] = source[(long)j * padded] + bias[n0 + j];
+                    var a = rows[i];
+                    var b = rows[i + s];
+                    rows[i] = Avx512F.PermuteVar16x32x2(a, upperIndex, b);
+                    rows[i + s] = Avx512F.PermuteVar16x32x2(a, lowerIndex, b);
                 }
             }
         }
     }
 
     // c[j][0..64) (+)= Σ_k p[k][0..64) · wj[k] for j = 0..5; c rows are `stride` floats apart.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Kernel64(float* p, float* w0, float* w1, float* w2, float* w3, float* w4, float* w5, int depth, float* c, int stride, bool accumulate)
     {
         Vector512<float> c00, c01, c02, c03, c10, c11, c12, c13, c20, c21, c22, c23;
@@ -341,6 +390,7 @@ internal static unsafe class MatMul
     }
 
     // Kernel64 for a tail panel of 16 rows (one vector per W row).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Kernel16(float* p, float* w0, float* w1, float* w2, float* w3, float* w4, float* w5, int depth, float* c, int stride, bool accumulate)
     {
         Vector512<float> c0, c1, c2, c3, c4, c5;
