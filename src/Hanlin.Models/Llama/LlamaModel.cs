@@ -26,6 +26,12 @@ public sealed class LlamaModel : IDisposable
     private bool _decoderChecked;
     private bool _disposed;
 
+    /// <summary>
+    /// Routes every fp32 inference projection through <see cref="MatMul"/>, not only those large enough to gain from it,
+    /// so tests can check the kernel inside whole forwards of tiny fixture models.
+    /// </summary>
+    internal bool MatMulAtAnySize { get; set; }
+
     internal LlamaModel(LlamaConfig config, LlamaWeights weights, string source)
     {
         Config = config;
@@ -473,7 +479,10 @@ public sealed class LlamaModel : IDisposable
         return _adapter.Apply(layer, module, input, output, training: false);
     }
 
-    // One decoded token against a large matrix streams the weights through MatVec; everything else is TorchSharp.
-    private static Tensor Linear(Tensor input, Tensor weight, Tensor? bias = null) =>
-        MatVec.Applies(input, weight) ? MatVec.Linear(input, weight, bias) : F.linear(input, weight, bias);
+    // One decoded token against a large matrix streams the weights through MatVec; a prompt's fp32 projections go
+    // through MatMul's AVX-512 kernel (faster than libtorch's MKL path on AMD); everything else is TorchSharp.
+    private Tensor Linear(Tensor input, Tensor weight, Tensor? bias = null) =>
+        MatVec.Applies(input, weight) ? MatVec.Linear(input, weight, bias)
+        : MatMul.Applies(input, weight, bias, MatMulAtAnySize) ? MatMul.Linear(input, weight, bias)
+        : F.linear(input, weight, bias);
 }
