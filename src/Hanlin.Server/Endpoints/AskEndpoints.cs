@@ -41,15 +41,19 @@ internal static class AskEndpoints
         IOptions<JsonOptions> json,
         CancellationToken cancellationToken)
     {
-        var question = RequestFilters.ValidateQuestion(body.Question, options.Value.MaxQuestionLength);
-        var request = new AskRequest(question)
-        {
-            Filter = await RequestFilters.ResolveAsync(store, caller, body.Collections, body.Filters, cancellationToken).ConfigureAwait(false),
-            TopK = RequestFilters.ValidateTopK(body.TopK, 8),
-            Mode = RequestFilters.ParseMode(body.Mode),
-            History = ToHistory(body.History, options.Value.MaxQuestionLength),
-            Language = ValidateLanguage(body.Language),
-        };
+        var request = await AskRequestBuilder.BuildAsync(
+            store,
+            caller,
+            options.Value.MaxQuestionLength,
+            body.Question,
+            "question",
+            ToHistory(body.History, options.Value.MaxQuestionLength),
+            body.Collections,
+            body.Filters,
+            body.TopK,
+            body.Mode,
+            body.Language,
+            cancellationToken).ConfigureAwait(false);
 
         if (!body.Stream && !ServerSentEvents.Accepts(http.Request))
         {
@@ -119,11 +123,4 @@ internal static class AskEndpoints
 
         return history;
     }
-
-    private static string? ValidateLanguage(string? language) => language switch
-    {
-        null or "" => null,
-        "zh" or "en" => language,
-        _ => throw new HanlinException(ErrorCodes.InvalidArgument, $"language must be 'zh' or 'en', not '{language}'."),
-    };
 }

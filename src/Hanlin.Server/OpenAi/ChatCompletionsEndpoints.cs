@@ -3,7 +3,6 @@ using Hanlin.Core.Errors;
 using Hanlin.Core.Storage;
 using Hanlin.Rag.Answers;
 using Hanlin.Rag.Models;
-using Hanlin.Retrieval;
 using Hanlin.Server.Contracts;
 using Hanlin.Server.Endpoints;
 using Hanlin.Server.FineTuning;
@@ -78,7 +77,7 @@ internal static class ChatCompletionsEndpoints
         var collection = await store.GetCollectionAsync(name, cancellationToken).ConfigureAwait(false)
             ?? throw new HanlinException(ErrorCodes.UnsupportedModel, $"The model '{body.Model}' does not exist: there is no collection named '{name}'.");
         caller.Demand(collection);
-        var request = ToAskRequest(messages, collection.Id, options.Value.MaxQuestionLength);
+        var request = await ToAskRequestAsync(messages, collection.Id, store, caller, options.Value.MaxQuestionLength, cancellationToken).ConfigureAwait(false);
         if (!body.Stream)
         {
             var answer = await answerer.AskAsync(request, cancellationToken).ConfigureAwait(false);
@@ -103,7 +102,8 @@ internal static class ChatCompletionsEndpoints
             ? client
             : throw new HanlinException(ErrorCodes.UnsupportedModel, $"The model '{model}' does not exist; GET /v1/models lists the models served here ('kb:<collection>' answers from a collection).");
 
-    private static AskRequest ToAskRequest(IReadOnlyList<ChatMessageBody> messages, string collectionId, int maxLength)
+    private static Task<AskRequest> ToAskRequestAsync(
+        IReadOnlyList<ChatMessageBody> messages, string collectionId, IKnowledgeStore store, ApiCaller caller, int maxLength, CancellationToken cancellationToken)
     {
         var last = -1;
         for (var i = messages.Count - 1; i >= 0 && last < 0; i--)
@@ -119,17 +119,13 @@ internal static class ChatCompletionsEndpoints
             throw new HanlinException(ErrorCodes.InvalidArgument, "messages contain no user message to answer.");
         }
 
-        var question = RequestFilters.ValidateQuestion(messages[last].Text, maxLength, "latest user message");
+        // Unlike /api/ask's history, system and empty turns are skipped, not refused: OpenAI clients send them.
         var history = messages.Take(last)
             .Where(m => m.Role is "user" or "assistant")
             .Select(m => new ConversationTurn(m.Role!, m.Text))
             .Where(t => t.Content.Length > 0)
             .ToArray();
-        return new AskRequest(question)
-        {
-            Filter = new SearchFilter { CollectionIds = [collectionId] },
-            History = history,
-        };
+        return AskRequestBuilder.BuildAsync(store, caller, maxLength, messages[last].Text, "latest user message", history, [collectionId], cancellationToken: cancellationToken);
     }
 
     private static async Task StreamAnswerAsync(

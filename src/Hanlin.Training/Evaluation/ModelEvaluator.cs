@@ -2,13 +2,14 @@ using Hanlin.Core.Errors;
 using Hanlin.Models.Chat;
 using Hanlin.Models.Generation;
 using Hanlin.Training.Datasets;
+using Hanlin.Training.FineTuning;
 using static TorchSharp.torch;
 
 namespace Hanlin.Training.Evaluation;
 
 /// <summary>
 /// Evaluates a local model on a dataset: perplexity and token accuracy of the learnt tokens (assistant turns, or all of
-/// plain text) with teacher forcing, and for conversations the last answer generated greedily and scored with BLEU-4,
+/// plain text, encoded by the trainer's <see cref="ExampleEncoder"/> so they are exactly the tokens fine-tuning learns) with teacher forcing, and for conversations the last answer generated greedily and scored with BLEU-4,
 /// ROUGE-1/2/L, exact match and F1 against the reference. CPU-bound and synchronous; one example at a time, so memory
 /// stays at one sequence's activations.
 /// </summary>
@@ -33,11 +34,11 @@ public static class ModelEvaluator
             throw new HanlinException(ErrorCodes.DatasetEmpty, "There is no example to evaluate.");
         }
 
-        var encoder = new ConversationEncoder(model);
+        var context = model.Model.Config.MaxSequenceLength;
+        var encoder = new ExampleEncoder(model.Tokenizer, model.Template, model.SpecialTokens, context);
         var generator = new TextGenerator(model.Model);
         var stops = new HashSet<int>(model.Defaults.StopTokenIds);
         stops.UnionWith(model.Tokenizer.StopTokenIds);
-        var context = model.Model.Config.MaxSequenceLength;
         double lossSum = 0;
         long tokens = 0;
         long correct = 0;
@@ -48,12 +49,16 @@ public static class ModelEvaluator
         {
             cancellationToken.ThrowIfCancellationRequested();
             var example = selected[i];
-            var encoded = encoder.Encode(example);
+            var encoded = encoder.EncodeForEvaluation(example);
             truncated += encoded.Truncated ? 1 : 0;
-            var (sum, count, hits) = Score(model, encoded);
-            lossSum += sum;
-            tokens += count;
-            correct += hits;
+            foreach (var sequence in encoded.Sequences)
+            {
+                var (sum, count, hits) = Score(model, sequence);
+                lossSum += sum;
+                tokens += count;
+                correct += hits;
+            }
+
             if (options.Generate && encoded is { PromptIds: { } prompt, ReferenceAnswer: { } reference } && prompt.Length < context)
             {
                 var generated = generator.Generate(prompt, Math.Min(options.MaxNewTokens, context - prompt.Length), stops);
@@ -95,13 +100,13 @@ public static class ModelEvaluator
 
     // Teacher forcing: one forward over the whole sequence; logits at position p score token p + 1.
     // Returns the summed negative log-likelihood (nats), the number of scored tokens and how many were the argmax.
-    private static (double Sum, long Count, long Correct) Score(LocalChatModel model, EncodedConversation encoded)
+    private static (double Sum, long Count, long Correct) Score(LocalChatModel model, EncodedExample encoded)
     {
         var positions = new List<long>();
         var targets = new List<long>();
         for (var p = 0; p + 1 < encoded.InputIds.Length; p++)
         {
-            if (encoded.Labels[p + 1] != LanguageModelMetrics.IgnoreIndex)
+            if (encoded.Labels[p + 1] != EncodedExample.Ignore)
             {
                 positions.Add(p);
                 targets.Add(encoded.Labels[p + 1]);

@@ -6,8 +6,11 @@ using Hanlin.Training.Datasets;
 namespace Hanlin.Training.FineTuning;
 
 /// <summary>
-/// Turns <see cref="TrainingExample"/>s into token ids with labels: conversations are rendered with the model's own chat
-/// template and learn only the assistant turns; plain text is continued pre-training, cut into windows that share one token, every token learnt.
+/// Turns <see cref="TrainingExample"/>s into token ids with labels, for training and for evaluation alike (so evaluation
+/// scores exactly the tokens training learns): conversations are rendered with the model's own chat template and learn
+/// only the assistant turns; plain text is continued pre-training, cut into windows that share one token, every token learnt.
+/// A base model without a template reads a conversation as its turns' text, each followed by a newline, after BOS, and
+/// learns each answer with EOS after it.
 /// </summary>
 /// <remarks>
 /// Assistant spans are found by rendering prefixes of the conversation, not by searching the text for markers: the
@@ -24,7 +27,7 @@ public sealed class ExampleEncoder
 
     /// <summary>Creates an encoder for one model.</summary>
     /// <param name="tokenizer">The model's tokenizer.</param>
-    /// <param name="template">The model's chat template, or null for a base model (plain text only).</param>
+    /// <param name="template">The model's chat template, or null for a base model.</param>
     /// <param name="templateVariables">Variables the template expects besides the messages (<c>bos_token</c>, <c>eos_token</c>...), see <see cref="ChatTemplateConfig.SpecialTokens"/>.</param>
     /// <param name="maxLength">Longest sequence in tokens; longer ones are truncated (conversations) or windowed (text).</param>
     public ExampleEncoder(ITextTokenizer tokenizer, ChatTemplate? template, IReadOnlyDictionary<string, object?>? templateVariables, int maxLength)
@@ -41,7 +44,7 @@ public sealed class ExampleEncoder
     /// Encodes every example; those left with nothing to learn after truncation are counted in
     /// <see cref="EncodedDataset.Dropped"/>, not returned.
     /// </summary>
-    /// <exception cref="HanlinException"><see cref="ErrorCodes.ChatTemplateMissing"/> for a conversation when the model has no chat template; template errors name the example's line.</exception>
+    /// <exception cref="HanlinException">Template errors, naming the example's line.</exception>
     public EncodedDataset EncodeAll(IEnumerable<TrainingExample> examples, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(examples);
@@ -50,9 +53,9 @@ public sealed class ExampleEncoder
         foreach (var example in examples)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var parts = Encode(example, out var wasTruncated);
-            truncated += wasTruncated ? 1 : 0;
-            var useful = parts.Where(part => part.LabelTokens > 0).ToList();
+            var parts = EncodeForEvaluation(example);
+            truncated += parts.Truncated || parts.Sequences.Count > 1 ? 1 : 0; // a windowed document counts as truncated here
+            var useful = parts.Sequences.Where(part => part.LabelTokens > 0).ToList();
             dropped += useful.Count == 0 ? 1 : 0;
             encoded.AddRange(useful);
         }
@@ -61,26 +64,29 @@ public sealed class ExampleEncoder
     }
 
     /// <summary>Encodes one example: one sequence for a conversation, one or more windows for plain text.</summary>
-    public IReadOnlyList<EncodedExample> Encode(TrainingExample example) => Encode(example, out _);
+    public IReadOnlyList<EncodedExample> Encode(TrainingExample example) => EncodeForEvaluation(example).Sequences;
 
-    private List<EncodedExample> Encode(TrainingExample example, out bool truncated)
+    /// <summary>
+    /// Encodes one example into the sequences <see cref="Encode"/> returns, with the prompt and reference text of its
+    /// last assistant turn for scoring a generated answer.
+    /// </summary>
+    /// <exception cref="HanlinException">Template errors, naming the example's line.</exception>
+    public EncodedEvaluationExample EncodeForEvaluation(TrainingExample example)
     {
         ArgumentNullException.ThrowIfNull(example);
         if (example.IsPlainText)
         {
-            return EncodeText(example.Messages[0].Content, out truncated);
+            return new EncodedEvaluationExample(EncodeText(example.Messages[0].Content), null, null, false);
         }
 
         if (_template is null)
         {
-            throw new HanlinException(
-                ErrorCodes.ChatTemplateMissing,
-                $"The conversation at line {example.LineNumber} cannot be rendered: the model has no chat template (a base model). Fine-tune it on plain text, or use a chat model whose tokenizer_config.json or GGUF has a chat_template.");
+            return EncodeWithoutTemplate(example.Messages);
         }
 
         try
         {
-            return [EncodeConversation(example.Messages, out truncated)];
+            return EncodeConversation(example.Messages);
         }
         catch (HanlinException exception) when (exception.Code is ErrorCodes.ChatTemplateFailed or ErrorCodes.ChatTemplateRejected)
         {
@@ -88,7 +94,7 @@ public sealed class ExampleEncoder
         }
     }
 
-    private List<EncodedExample> EncodeText(string text, out bool truncated)
+    private List<EncodedExample> EncodeText(string text)
     {
         var ids = new List<int>(_tokenizer.Encode(text, addSpecialTokens: true, parseSpecialTokens: false));
         if (_tokenizer.EosTokenId is { } eos)
@@ -98,7 +104,6 @@ public sealed class ExampleEncoder
 
         // The first token of a window has nothing before it to be predicted from, so consecutive windows share one
         // token: every token after the document's first is then learnt exactly once per epoch.
-        truncated = ids.Count > _maxLength;
         var windows = new List<EncodedExample>();
         for (var start = 0; start < ids.Count - 1; start += _maxLength - 1)
         {
@@ -109,12 +114,14 @@ public sealed class ExampleEncoder
         return windows;
     }
 
-    private EncodedExample EncodeConversation(IReadOnlyList<TrainingMessage> messages, out bool truncated)
+    private EncodedEvaluationExample EncodeConversation(IReadOnlyList<TrainingMessage> messages)
     {
         var turns = messages.Select(m => new ChatTemplateMessage(RoleName(m.Role), m.Content)).ToList();
         var full = Tokenize(_template!.Render(turns, addGenerationPrompt: false, _templateVariables));
         var labels = new int[full.Length];
         Array.Fill(labels, EncodedExample.Ignore);
+        int[]? prompt = null;
+        string? reference = null;
         for (var i = 0; i < turns.Count; i++)
         {
             if (messages[i].Role != ChatRole.Assistant)
@@ -130,10 +137,56 @@ public sealed class ExampleEncoder
             {
                 labels[t] = full[t];
             }
+
+            prompt = before;
+            reference = messages[i].Content;
         }
 
-        truncated = full.Length > _maxLength;
-        return truncated ? new EncodedExample(full[.._maxLength], labels[.._maxLength]) : new EncodedExample(full, labels);
+        return Truncate(full, labels, prompt, reference);
+    }
+
+    // No template: the turns' text, each followed by a newline, after BOS; each answer is tokenized on its own and
+    // followed by EOS so the model learns to stop.
+    private EncodedEvaluationExample EncodeWithoutTemplate(IReadOnlyList<TrainingMessage> messages)
+    {
+        var ids = new List<int>();
+        var labels = new List<int>();
+        int[]? prompt = null;
+        string? reference = null;
+        for (var i = 0; i < messages.Count; i++)
+        {
+            var first = i == 0;
+            if (messages[i].Role == ChatRole.Assistant)
+            {
+                prompt = [.. ids];
+                reference = messages[i].Content;
+                var answer = _tokenizer.Encode(messages[i].Content, addSpecialTokens: first, parseSpecialTokens: false);
+                Append(ids, labels, answer, learnt: true);
+                if (_tokenizer.EosTokenId is { } eos)
+                {
+                    Append(ids, labels, [eos], learnt: true);
+                }
+            }
+            else
+            {
+                Append(ids, labels, _tokenizer.Encode(messages[i].Content + "\n", addSpecialTokens: first, parseSpecialTokens: false), learnt: false);
+            }
+        }
+
+        return Truncate([.. ids], [.. labels], prompt, reference);
+    }
+
+    private EncodedEvaluationExample Truncate(int[] ids, int[] labels, int[]? prompt, string? reference)
+    {
+        var truncated = ids.Length > _maxLength;
+        var sequence = truncated ? new EncodedExample(ids[.._maxLength], labels[.._maxLength]) : new EncodedExample(ids, labels);
+        return new EncodedEvaluationExample([sequence], prompt, reference, truncated);
+    }
+
+    private static void Append(List<int> ids, List<int> labels, int[] tokens, bool learnt)
+    {
+        ids.AddRange(tokens);
+        labels.AddRange(learnt ? tokens : Enumerable.Repeat(EncodedExample.Ignore, tokens.Length));
     }
 
     // The rendered text already holds the template's special tokens (BOS included where the template writes it),

@@ -17,8 +17,8 @@ public static class FineTuneRunner
     /// when it has one of the same options. The PEFT adapter is in <see cref="FineTuneResult.OutputDirectory"/>.
     /// </summary>
     /// <exception cref="HanlinException">
-    /// Bad options (<c>invalid_argument</c>, naming the field), a model that cannot be loaded, chat data for a model
-    /// without a chat template (<c>chat_template_missing</c>), an empty training split (<c>dataset_empty</c>), a diverging
+    /// Bad options (<c>invalid_argument</c>, naming the field), a model that cannot be loaded, a chat template that fails
+    /// on a conversation (naming its line), an empty training split (<c>dataset_empty</c>), a diverging
     /// loss (<c>training_diverged</c>), a checkpoint that cannot be written (<c>checkpoint_failed</c>).
     /// </exception>
     public static async Task<FineTuneResult> RunAsync(

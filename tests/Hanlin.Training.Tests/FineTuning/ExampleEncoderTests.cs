@@ -1,7 +1,7 @@
-using Hanlin.Core.Errors;
 using Hanlin.Models.Templates;
 using Hanlin.Training.Datasets;
 using Hanlin.Training.FineTuning;
+using Hanlin.Training.Tests.Evaluation;
 
 namespace Hanlin.Training.Tests.FineTuning;
 
@@ -40,15 +40,51 @@ public sealed class ExampleEncoderTests : IDisposable
     }
 
     [Fact]
-    public void A_conversation_for_a_model_without_a_chat_template_is_refused_with_a_clear_error()
+    public void A_conversation_for_a_model_without_a_chat_template_learns_each_answer_and_the_end_of_text_after_it()
     {
-        var encoder = new ExampleEncoder(TestTokenizer.Create(_temp), template: null, null, maxLength: 64);
+        var tokenizer = TestTokenizer.Create(_temp);
+        var encoder = new ExampleEncoder(tokenizer, template: null, null, maxLength: 64);
 
-        var error = Assert.Throws<HanlinException>(() => encoder.Encode(Chat((ChatRole.User, "q"), (ChatRole.Assistant, "a"))));
+        var encoded = encoder.EncodeForEvaluation(Chat((ChatRole.User, "hello"), (ChatRole.Assistant, "hello to you")));
 
-        Assert.Equal(ErrorCodes.ChatTemplateMissing, error.Code);
-        Assert.Contains("line 1", error.Message);
-        Assert.Contains("no chat template", error.Message);
+        var sequence = Assert.Single(encoded.Sequences);
+        Assert.Equal("hello\nhello to you<|endoftext|>", tokenizer.Decode(sequence.InputIds));
+        Assert.Equal("hello to you<|endoftext|>", Learnt(tokenizer, sequence));
+        Assert.Equal("hello\n", tokenizer.Decode(encoded.PromptIds!));
+        Assert.Equal("hello to you", encoded.ReferenceAnswer);
+    }
+
+    [Fact]
+    public void For_evaluation_a_conversation_also_gives_the_inference_prompt_of_its_last_answer_and_that_answer()
+    {
+        using var model = Stories260K.WithTemplate();
+        var encoder = new ExampleEncoder(model.Tokenizer, model.Template, model.SpecialTokens, model.Model.Config.MaxSequenceLength);
+        var example = new TrainingExample(3,
+        [
+            new TrainingMessage(ChatRole.System, "Be brief."),
+            new TrainingMessage(ChatRole.User, "Who is Lily?"),
+            new TrainingMessage(ChatRole.Assistant, "A girl."),
+            new TrainingMessage(ChatRole.User, "Where does she play?"),
+            new TrainingMessage(ChatRole.Assistant, "In the park."),
+        ]);
+
+        var encoded = encoder.EncodeForEvaluation(example);
+
+        var sequence = Assert.Single(encoded.Sequences);
+        var trained = Assert.Single(encoder.Encode(example));
+        Assert.Equal(trained.InputIds, sequence.InputIds);
+        Assert.Equal(trained.Labels, sequence.Labels);
+        var learnt = model.Tokenizer.Decode(sequence.Labels.Where(l => l != EncodedExample.Ignore), skipSpecialTokens: true);
+        Assert.Contains("A girl.", learnt, StringComparison.Ordinal);
+        Assert.Contains("In the park.", learnt, StringComparison.Ordinal);
+        Assert.Contains("[end]", learnt, StringComparison.Ordinal);
+        Assert.DoesNotContain("Lily", learnt, StringComparison.Ordinal);
+        Assert.DoesNotContain("Be brief", learnt, StringComparison.Ordinal);
+        Assert.Equal("In the park.", encoded.ReferenceAnswer);
+        var history = example.Messages.Take(4).Select(m => new ChatTemplateMessage(m.Role.ToString().ToLowerInvariant(), m.Content)).ToList();
+        Assert.Equal(model.EncodeConversation(history), encoded.PromptIds);
+        Assert.EndsWith("[assistant] ", model.Tokenizer.Decode(encoded.PromptIds!), StringComparison.Ordinal);
+        Assert.False(encoded.Truncated);
     }
 
     [Fact]
@@ -65,6 +101,12 @@ public sealed class ExampleEncoderTests : IDisposable
         Assert.All(windows, w => Assert.Equal(w.InputIds, w.Labels));
         Assert.Equal(text + "<|endoftext|>", tokenizer.Decode(windows[0].InputIds.Concat(windows.Skip(1).SelectMany(w => w.InputIds.Skip(1)))));
         Assert.All(windows.Zip(windows.Skip(1)), pair => Assert.Equal(pair.First.InputIds[^1], pair.Second.InputIds[0]));
+        var evaluated = encoder.EncodeForEvaluation(new TrainingExample(3, [new TrainingMessage(ChatRole.Text, text)]));
+        Assert.Equal(windows.SelectMany(w => w.InputIds), evaluated.Sequences.SelectMany(w => w.InputIds));
+        Assert.Equal(windows.SelectMany(w => w.Labels), evaluated.Sequences.SelectMany(w => w.Labels));
+        Assert.False(evaluated.Truncated);
+        Assert.Null(evaluated.PromptIds);
+        Assert.Null(evaluated.ReferenceAnswer);
     }
 
     [Fact]
@@ -83,5 +125,7 @@ public sealed class ExampleEncoderTests : IDisposable
         Assert.Equal(1, dataset.Dropped);
         Assert.All(dataset.Examples, e => Assert.True(e.InputIds.Length <= 32));
         Assert.StartsWith("xxx", Learnt(tokenizer, dataset.Examples[1]));
+        Assert.True(encoder.EncodeForEvaluation(cut).Truncated);
+        Assert.False(encoder.EncodeForEvaluation(fits).Truncated);
     }
 }
