@@ -23,6 +23,12 @@ public interface IKnowledgeStore : IAsyncDisposable
 
     Task<Collection?> GetCollectionAsync(string nameOrId, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// The collection's id, name, description and creation time, without counting its documents and chunks (both
+    /// counts are 0): the cheap lookup for per-request checks, which would otherwise sum over every document.
+    /// </summary>
+    Task<Collection?> FindCollectionAsync(string nameOrId, CancellationToken cancellationToken = default);
+
     Task<IReadOnlyList<Collection>> ListCollectionsAsync(CancellationToken cancellationToken = default);
 
     /// <summary>Deletes the collection with its documents, versions and chunks. False when absent.</summary>

@@ -27,7 +27,7 @@ internal static class RequestFilters
                     throw new HanlinException(ErrorCodes.InvalidArgument, "collections contains an empty name.");
                 }
 
-                var collection = await store.GetCollectionAsync(nameOrId, cancellationToken).ConfigureAwait(false)
+                var collection = await store.FindCollectionAsync(nameOrId, cancellationToken).ConfigureAwait(false)
                     ?? throw new HanlinException(ErrorCodes.CollectionNotFound, $"There is no collection named '{nameOrId}'.");
                 collectionIds.Add(caller.Demand(collection).Id);
             }

@@ -74,7 +74,7 @@ internal static class ChatCompletionsEndpoints
         }
 
         var name = body.Model[KnowledgeBasePrefix.Length..];
-        var collection = await store.GetCollectionAsync(name, cancellationToken).ConfigureAwait(false)
+        var collection = await store.FindCollectionAsync(name, cancellationToken).ConfigureAwait(false)
             ?? throw new HanlinException(ErrorCodes.UnsupportedModel, $"The model '{body.Model}' does not exist: there is no collection named '{name}'.");
         caller.Demand(collection);
         var request = await ToAskRequestAsync(messages, collection.Id, store, caller, options.Value.MaxQuestionLength, cancellationToken).ConfigureAwait(false);

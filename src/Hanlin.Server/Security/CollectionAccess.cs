@@ -22,7 +22,7 @@ internal static class CollectionAccess
             return;
         }
 
-        if (await store.GetCollectionAsync(collectionId, cancellationToken).ConfigureAwait(false) is { } collection)
+        if (await store.FindCollectionAsync(collectionId, cancellationToken).ConfigureAwait(false) is { } collection)
         {
             caller.Demand(collection);
         }

@@ -181,6 +181,20 @@ public sealed class SqliteKnowledgeStore : IKnowledgeStore
     }
 
     /// <inheritdoc />
+    public Task<Collection?> FindCollectionAsync(string nameOrId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(nameOrId);
+        return ReadAsync(
+            async (connection, ct) =>
+            {
+                using var query = Command(connection, $"SELECT {SqliteRows.CollectionIdentityColumns} FROM collections c WHERE c.id = $value OR c.name = $value ORDER BY c.id = $value DESC LIMIT 1");
+                query.Parameters.AddWithValue("$value", nameOrId);
+                return await ReadSingleAsync(query, SqliteRows.ReadCollectionIdentity, ct).ConfigureAwait(false);
+            },
+            cancellationToken);
+    }
+
+    /// <inheritdoc />
     public Task<IReadOnlyList<Collection>> ListCollectionsAsync(CancellationToken cancellationToken = default) =>
         ReadAsync((connection, ct) =>
         {

@@ -19,6 +19,8 @@ internal static class SqliteRows
         (SELECT COALESCE(SUM(d.chunk_count), 0) FROM documents d WHERE d.collection_id = c.id)
         """;
 
+    public const string CollectionIdentityColumns = "c.id, c.name, c.description, c.created_at";
+
     public const string DocumentColumns = """
         d.id, d.collection_id, d.source_name, d.media_type, d.size_bytes, d.sha256, d.version, d.current_version_id,
         d.status, d.chunk_count, d.page_count, d.title, d.last_error_code, d.last_error_message, d.created_at, d.updated_at
@@ -54,6 +56,12 @@ internal static class SqliteRows
         Time(r.GetInt64(3)),
         r.GetInt32(4),
         r.GetInt64(5));
+
+    public static Collection ReadCollectionIdentity(SqliteDataReader r) => new(
+        r.GetString(0),
+        r.GetString(1),
+        NullableString(r, 2),
+        Time(r.GetInt64(3)));
 
     public static Document ReadDocument(SqliteDataReader r) => ReadDocument(r, 0);
 

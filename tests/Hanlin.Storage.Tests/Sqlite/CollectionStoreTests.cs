@@ -24,6 +24,20 @@ public sealed class CollectionStoreTests
     }
 
     [Fact]
+    public async Task The_cheap_lookup_finds_a_collection_by_name_and_by_id_without_counting_it()
+    {
+        await using var sandbox = await CreateAsync();
+        var created = await sandbox.Store.CreateCollectionAsync("药品说明书", "drug leaflets", Ct);
+
+        var byName = await sandbox.Store.FindCollectionAsync("药品说明书", Ct);
+        var byId = await sandbox.Store.FindCollectionAsync(created.Id, Ct);
+
+        Assert.Equal(created with { DocumentCount = 0, ChunkCount = 0 }, byName);
+        Assert.Equal(byName, byId);
+        Assert.Null(await sandbox.Store.FindCollectionAsync("no such collection", Ct));
+    }
+
+    [Fact]
     public async Task Collection_names_are_unique_regardless_of_case()
     {
         await using var sandbox = await CreateAsync();
