@@ -251,8 +251,9 @@ public sealed class LlamaModel : IDisposable
     /// One decoding step for several independent sequences held in sequences (slots) of one <paramref name="cache"/>: row
     /// <c>i</c> feeds <paramref name="tokens"/>[i] at position <paramref name="positions"/>[i] of slot <paramref name="slots"/>[i],
     /// stores its key and value there and attends to that slot's positions 0..positions[i] only, so every row computes what
-    /// it would alone whatever the other rows' lengths, while the weights are read once for all rows. A single row runs the
-    /// single-sequence path (the C# decoder where it applies). Returns fp32 logits <c>[rows, 1, vocab]</c>; the caller owns them.
+    /// it would alone whatever the other rows' lengths, while the weights are read once for all rows. Without an adapter on
+    /// an AVX-512 CPU the C# decoder runs all rows, each bit-identical to its single-sequence step; otherwise TorchSharp
+    /// runs them as one batch with per-row positions and masks. Returns fp32 logits <c>[rows, 1, vocab]</c>; the caller owns them.
     /// </summary>
     /// <exception cref="HanlinException"><c>context_length_exceeded</c> when a position is outside the cache.</exception>
     public Tensor ForwardDecode(IReadOnlyList<int> tokens, IReadOnlyList<int> slots, IReadOnlyList<int> positions, KvCache cache)
@@ -285,10 +286,16 @@ public sealed class LlamaModel : IDisposable
             }
         }
 
+        KvCache[] views = cache.BatchSize == 1 ? [cache] : [.. slots.Select(cache.Slot)];
+        if (SingleTokenPath(views[0]) is { } decoder)
+        {
+            return decoder.Step([.. tokens.Select(t => (long)t)], [.. positions], views); // [rows, 1, vocab]
+        }
+
         if (rows == 1)
         {
             using var single = tensor(new long[] { tokens[0] }, 1, 1);
-            return Forward(single, positions[0], cache.BatchSize == 1 ? cache : cache.Slot(slots[0]), lastPositionOnly: true);
+            return Forward(single, positions[0], views[0], lastPositionOnly: true);
         }
 
         using var scope = NewDisposeScope();
