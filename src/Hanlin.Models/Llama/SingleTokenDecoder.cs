@@ -390,11 +390,26 @@ internal sealed unsafe class SingleTokenDecoder
             for (var r = start; r < end; r++)
             {
                 var weight = projection.Weight + ((long)r * columns * (bf16 ? sizeof(ushort) : sizeof(float)));
-                for (var b = 0; b < rows; b++)
+                var x = (float*)input;
+                var y = (float*)projection.Output + r;
+                var b = 0;
+                for (; b + 4 <= rows; b += 4)
                 {
-                    var x = (float*)input + ((long)b * inputStride);
-                    var y = (float*)projection.Output + ((long)b * projection.Stride);
-                    y[r] = bf16 ? MatVec.DotBf16((ushort*)weight, x, columns) : MatVec.DotF32((float*)weight, x, columns);
+                    var x0 = x + ((long)b * inputStride);
+                    var x1 = x0 + inputStride;
+                    var x2 = x1 + inputStride;
+                    var x3 = x2 + inputStride;
+                    var sums = bf16 ? MatVec.DotBf16x4((ushort*)weight, x0, x1, x2, x3, columns) : MatVec.DotF32x4((float*)weight, x0, x1, x2, x3, columns);
+                    for (var j = 0; j < 4; j++)
+                    {
+                        y[(long)(b + j) * projection.Stride] = sums.GetElement(j);
+                    }
+                }
+
+                for (; b < rows; b++)
+                {
+                    var xb = x + ((long)b * inputStride);
+                    y[(long)b * projection.Stride] = bf16 ? MatVec.DotBf16((ushort*)weight, xb, columns) : MatVec.DotF32((float*)weight, xb, columns);
                 }
             }
 
