@@ -27,7 +27,7 @@ public sealed class ContinuousBatcher : IDisposable
     private readonly ConcurrentQueue<BatchedSequence> _incoming = new();
     private readonly ConcurrentQueue<TaskCompletionSource<long>> _probes = new();
     private readonly AutoResetEvent _wake = new(false);
-    private readonly ManualResetEventSlim _running = new(true);
+    private readonly Lock _admission = new();
     private readonly Thread _loop;
 
     // Loop thread only.
@@ -41,6 +41,7 @@ public sealed class ContinuousBatcher : IDisposable
     private int _peakActiveCount;
     private int _largestDecodeBatch;
     private volatile bool _stopping;
+    private bool _held; // guarded by _admission
     private int _disposed;
 
     /// <summary>Starts the scheduler's loop thread for <paramref name="model"/>, which the caller keeps owning.</summary>
@@ -124,11 +125,9 @@ public sealed class ContinuousBatcher : IDisposable
         }
 
         _stopping = true;
-        _running.Set();
         _wake.Set();
         _loop.Join();
         _wake.Dispose();
-        _running.Dispose();
     }
 
     /// <summary>
@@ -143,11 +142,15 @@ public sealed class ContinuousBatcher : IDisposable
         return probe.Task;
     }
 
-    /// <summary>Keeps the loop from stepping until the result is disposed, so a test can queue requests that start together.</summary>
+    /// <summary>Admits no queued request until the result is disposed, so a test can queue requests that start together.</summary>
     internal IDisposable Hold()
     {
-        _running.Reset();
-        return new Release(_running);
+        lock (_admission)
+        {
+            _held = true;
+        }
+
+        return new Release(this);
     }
 
     private void Wake()
@@ -166,7 +169,6 @@ public sealed class ContinuousBatcher : IDisposable
     {
         while (true)
         {
-            _running.Wait();
             if (_stopping)
             {
                 break;
@@ -211,16 +213,19 @@ public sealed class ContinuousBatcher : IDisposable
             kept.ForEach(_waiting.Enqueue);
         }
 
-        for (var slot = 0; slot < _slots.Length && _waiting.Count > 0; slot++)
+        lock (_admission)
         {
-            if (_slots[slot] is null)
+            for (var slot = 0; slot < _slots.Length && _waiting.Count > 0 && !_held; slot++)
             {
-                var sequence = _waiting.Dequeue();
-                sequence.Slot = slot;
-                _slots[slot] = sequence;
-                Interlocked.Decrement(ref _queuedCount);
-                var active = Interlocked.Increment(ref _activeCount);
-                InterlockedMax(ref _peakActiveCount, active);
+                if (_slots[slot] is null)
+                {
+                    var sequence = _waiting.Dequeue();
+                    sequence.Slot = slot;
+                    _slots[slot] = sequence;
+                    Interlocked.Decrement(ref _queuedCount);
+                    var active = Interlocked.Increment(ref _activeCount);
+                    InterlockedMax(ref _peakActiveCount, active);
+                }
             }
         }
     }
@@ -425,8 +430,16 @@ public sealed class ContinuousBatcher : IDisposable
         }
     }
 
-    private sealed class Release(ManualResetEventSlim running) : IDisposable
+    private sealed class Release(ContinuousBatcher batcher) : IDisposable
     {
-        public void Dispose() => running.Set();
+        public void Dispose()
+        {
+            lock (batcher._admission)
+            {
+                batcher._held = false;
+            }
+
+            batcher.Wake();
+        }
     }
 }
