@@ -97,6 +97,12 @@ public sealed class ContinuousBatcher : IDisposable
         Interlocked.Increment(ref _queuedCount);
         _incoming.Enqueue(sequence);
         Wake();
+        if (Volatile.Read(ref _disposed) != 0)
+        {
+            // Disposed while queuing: the loop may already have drained the queue for the last time.
+            sequence.Abandon();
+            throw new ObjectDisposedException(nameof(ContinuousBatcher));
+        }
 
         // Wakes an idle loop so a cancelled request's slot is freed now rather than at the next arrival.
         using var registration = cancellationToken.Register(static state => ((ContinuousBatcher)state!).Wake(), this);
@@ -127,6 +133,7 @@ public sealed class ContinuousBatcher : IDisposable
         _stopping = true;
         _wake.Set();
         _loop.Join();
+        Shutdown(); // requests queued while the loop was stopping
         _wake.Dispose();
     }
 

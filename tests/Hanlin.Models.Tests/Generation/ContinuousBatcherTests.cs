@@ -162,6 +162,43 @@ public sealed class ContinuousBatcherTests
     }
 
     [Fact]
+    public async Task A_request_cancelled_while_queued_leaves_the_queue_without_running()
+    {
+        using var model = await LlamaModel.LoadHuggingFaceAsync(HfFixtures.Directory(HfFixtures.Llama3Gqa), cancellationToken: TestContext.Current.CancellationToken);
+        var alone = new TextGenerator(model).Generate(Prompts[0], 20);
+        using var batcher = new ContinuousBatcher(model, new ContinuousBatchingOptions { MaxBatchSize = 1 });
+        using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        Task<List<int>> running, queued;
+        using (batcher.Hold())
+        {
+            running = Collect(batcher.GenerateAsync(Prompts[0], new GenerationOptions { MaxNewTokens = 20 }));
+            queued = Collect(batcher.GenerateAsync(Prompts[1], new GenerationOptions { MaxNewTokens = 20 }, cancellation.Token));
+            await cancellation.CancelAsync();
+        }
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => queued);
+        Assert.Equal(alone, await running);
+        Assert.Equal(1, batcher.PeakActiveCount);
+        Assert.Equal(0, batcher.QueuedCount);
+    }
+
+    [Fact]
+    public async Task Disposing_the_batcher_ends_its_streams_with_an_error_instead_of_leaving_them_waiting()
+    {
+        using var model = await LlamaModel.LoadHuggingFaceAsync(HfFixtures.Directory(HfFixtures.Llama3Gqa), cancellationToken: TestContext.Current.CancellationToken);
+        var batcher = new ContinuousBatcher(model, new ContinuousBatchingOptions { MaxBatchSize = 1 });
+        Task<List<int>> queued;
+        using (batcher.Hold())
+        {
+            queued = Collect(batcher.GenerateAsync(Prompts[0], new GenerationOptions { MaxNewTokens = 20 }));
+            batcher.Dispose();
+        }
+
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => queued);
+        Assert.Throws<ObjectDisposedException>(() => batcher.GenerateAsync(Prompts[0], new GenerationOptions()).GetAsyncEnumerator(TestContext.Current.CancellationToken).MoveNextAsync().AsTask().GetAwaiter().GetResult());
+    }
+
+    [Fact]
     public async Task A_prompt_longer_than_the_context_fails_only_its_own_request()
     {
         using var model = LlamaModel.CreateRandom(new LlamaConfig(16, 32, 1, 2, 1, 64, 8));
