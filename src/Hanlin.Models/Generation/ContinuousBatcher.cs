@@ -138,7 +138,7 @@ public sealed class ContinuousBatcher : IDisposable
     }
 
     /// <summary>
-    /// Live tensors created by the loop thread, counted the next time it is idle (no request queued or running, cache
+    /// Live tensors created by the loop thread, counted the next time it is idle (no request running, cache
     /// released): the figure a leak test compares across rounds of requests.
     /// </summary>
     internal Task<long> CountIdleLoopTensorsAsync()
