@@ -34,6 +34,51 @@ public sealed class ConfiguredModelTests
     }
 
     [Fact]
+    public async Task Concurrent_chat_completions_to_one_local_model_each_get_the_answer_they_get_alone()
+    {
+        var checkpoint = SharedData.Require("models/stories260K/stories260K.bin");
+        var tokenizer = SharedData.Require("models/stories260K/tok512.bin");
+        await using var server = await RunningServer.StartAsync(configuration: new Dictionary<string, string?>
+        {
+            ["Models:Chat:stories:Path"] = checkpoint,
+            ["Models:Chat:stories:Tokenizer"] = tokenizer,
+            ["Models:Chat:stories:MaxBatchSize"] = "2",
+        });
+        string[] questions = ["Once upon a time", "Lily", "The little dog ran", "Tom had a red ball"];
+        var alone = new List<string>();
+        foreach (var question in questions)
+        {
+            alone.Add(await Complete(question));
+        }
+
+        var together = await Task.WhenAll(questions.Select(Complete)); // four requests, two decoded at a time
+
+        Assert.Equal(alone, together);
+
+        async Task<string> Complete(string question)
+        {
+            using var response = await server.Client.PostAsJsonAsync(
+                "/v1/chat/completions",
+                new { model = "stories", messages = new[] { new { role = "user", content = question } }, max_tokens = 30, temperature = 0 },
+                TestContext.Current.CancellationToken);
+            response.EnsureSuccessStatusCode();
+            var body = await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
+            return body.GetProperty("choices")[0].GetProperty("message").GetProperty("content").GetString()!;
+        }
+    }
+
+    [Fact]
+    public async Task A_local_chat_model_with_a_bad_max_batch_size_is_refused_at_start()
+    {
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => RunningServer.StartAsync(configuration: new Dictionary<string, string?>
+        {
+            ["Models:Chat:x:Path"] = "/nonexistent",
+            ["Models:Chat:x:MaxBatchSize"] = "0",
+        }));
+        Assert.Contains("MaxBatchSize", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_local_embedding_model_turns_on_hybrid_search_over_ingested_documents()
     {
         await using var server = await RunningServer.StartAsync(configuration: new Dictionary<string, string?>

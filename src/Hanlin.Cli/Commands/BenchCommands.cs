@@ -25,7 +25,12 @@ internal static class BenchCommands
         var dtype = new Option<string>("--dtype") { Description = "fp32 or bf16.", DefaultValueFactory = _ => "fp32" };
         var prompt = new Option<int>("--prompt-tokens") { Description = "Prompt length processed in one forward.", DefaultValueFactory = _ => 512 };
         var decode = new Option<int>("--decode-tokens") { Description = "Tokens decoded one at a time.", DefaultValueFactory = _ => 128 };
-        var command = new Command("generate", "Measure prompt and decode tokens/s, time to first token and peak memory, with the machine's matrix-vector bandwidth and matrix-matrix peak.") { model, dtype, prompt, decode };
+        var concurrency = new Option<int[]>("--concurrency")
+        {
+            Description = "Also measure aggregate decode tokens/s of this many concurrent greedy requests sharing the model through continuous batching (several values allowed: --concurrency 1 2 4 8); each request has a 32-token prompt and the --decode-tokens length.",
+            AllowMultipleArgumentsPerToken = true,
+        };
+        var command = new Command("generate", "Measure prompt and decode tokens/s, time to first token and peak memory, with the machine's matrix-vector bandwidth and matrix-matrix peak.") { model, dtype, prompt, decode, concurrency };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
             var context = CliContext.From(parseResult, console);
@@ -55,7 +60,13 @@ internal static class BenchCommands
                         : Hanlin.Models.Llama.LlamaModel.LoadLlama2c(path);
             llama.ConvertTo(scalar);
             var result = Hanlin.Models.Benchmarks.GenerationBenchmark.Run(llama, parseResult.GetValue(prompt), parseResult.GetValue(decode), cancellationToken);
-            JsonOutput.Write(console, new { generation = result, dtype = parseResult.GetValue(dtype), weight_bytes = llama.ParameterCount * (scalar == TorchSharp.torch.ScalarType.Float32 ? 4 : 2), hardware = probe });
+            var concurrent = new List<Hanlin.Models.Benchmarks.ConcurrentGenerationResult>();
+            foreach (var requests in parseResult.GetValue(concurrency) ?? [])
+            {
+                concurrent.Add(await Hanlin.Models.Benchmarks.GenerationBenchmark.RunConcurrentAsync(llama, requests, decodeTokens: parseResult.GetValue(decode), cancellationToken: cancellationToken).ConfigureAwait(false));
+            }
+
+            JsonOutput.Write(console, new { generation = result, concurrent, dtype = parseResult.GetValue(dtype), weight_bytes = llama.ParameterCount * (scalar == TorchSharp.torch.ScalarType.Float32 ? 4 : 2), hardware = probe });
             return ExitCodes.Success;
         });
         return command;

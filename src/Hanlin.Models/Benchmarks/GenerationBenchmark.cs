@@ -72,6 +72,81 @@ public static class GenerationBenchmark
             decodeTokens / decode.TotalSeconds,
             process.PeakWorkingSet64);
     }
+    /// <summary>
+    /// Runs <paramref name="concurrency"/> greedy requests of <paramref name="promptTokens"/> random prompt tokens and
+    /// <paramref name="decodeTokens"/> new tokens at once through a <see cref="ContinuousBatcher"/> of that batch size, after
+    /// a warm-up, and measures the aggregate decode rate while all of them are decoding.
+    /// </summary>
+    public static async Task<ConcurrentGenerationResult> RunConcurrentAsync(
+        LlamaModel model, int concurrency, int promptTokens = 32, int decodeTokens = 64, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(concurrency);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(promptTokens);
+        ArgumentOutOfRangeException.ThrowIfLessThan(decodeTokens, 2);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(promptTokens + decodeTokens, model.Config.MaxSequenceLength);
+        using var batcher = new ContinuousBatcher(model, new ContinuousBatchingOptions { MaxBatchSize = concurrency });
+        var random = new Random(1234);
+        var prompts = Enumerable.Range(0, concurrency)
+            .Select(_ => Enumerable.Range(0, promptTokens).Select(_ => random.Next(3, model.Config.VocabSize)).ToArray())
+            .ToArray();
+        var options = new GenerationOptions { MaxNewTokens = decodeTokens };
+        await foreach (var _ in batcher.GenerateAsync(prompts[0], options with { MaxNewTokens = 4 }, cancellationToken).ConfigureAwait(false))
+        {
+            // warm-up
+        }
+
+        // The window opens when the last request has its first token (every prompt is in) and closes when the first
+        // request ends (the batch starts shrinking); tokens counted in it all came from full-batch decode steps.
+        using var process = Process.GetCurrentProcess();
+        var produced = 0L;
+        var started = 0;
+        var finished = 0;
+        (long Tokens, TimeSpan Time, TimeSpan Cpu) open = default, close = default;
+        var window = new Lock();
+        var clock = Stopwatch.StartNew();
+
+        async Task Consume(int[] prompt)
+        {
+            var first = true;
+            await foreach (var _ in batcher.GenerateAsync(prompt, options, cancellationToken).ConfigureAwait(false))
+            {
+                var total = Interlocked.Increment(ref produced);
+                if (first && Interlocked.Increment(ref started) == concurrency)
+                {
+                    lock (window)
+                    {
+                        open = (total, clock.Elapsed, CpuTime(process));
+                    }
+                }
+
+                first = false;
+            }
+
+            if (Interlocked.Increment(ref finished) == 1)
+            {
+                lock (window)
+                {
+                    close = (Interlocked.Read(ref produced), clock.Elapsed, CpuTime(process));
+                }
+            }
+        }
+
+        await Task.WhenAll(prompts.Select(p => Task.Run(() => Consume(p), cancellationToken))).ConfigureAwait(false);
+        var wall = clock.Elapsed;
+        var tokens = close.Tokens - open.Tokens;
+        var seconds = (close.Time - open.Time).TotalSeconds;
+        var rate = tokens > 0 && seconds > 0 ? tokens / seconds : 0;
+        var cpu = tokens > 0 ? (close.Cpu - open.Cpu).TotalSeconds / tokens : 0;
+        return new ConcurrentGenerationResult(concurrency, promptTokens, decodeTokens, rate, rate / concurrency, cpu, wall);
+    }
+
+    private static TimeSpan CpuTime(Process process)
+    {
+        process.Refresh();
+        return process.TotalProcessorTime;
+    }
+
     private static void ResetPeakResidentMemory()
     {
         if (!OperatingSystem.IsLinux())

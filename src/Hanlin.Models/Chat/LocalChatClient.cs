@@ -10,21 +10,18 @@ namespace Hanlin.Models.Chat;
 /// <summary>
 /// <see cref="IChatClient"/> over a <see cref="LocalChatModel"/>: renders the conversation with the model's chat
 /// template, generates with the requested sampling options, applies stop strings, streams text as it is decoded
-/// and reports token usage. Requests are served one at a time per model (the KV cache and weights are shared);
-/// cancellation is checked before every token.
+/// and reports token usage. Concurrent requests to one model share its <see cref="LocalChatModel.Batcher"/>: they are
+/// decoded together, each with its own sampling options, and cancelling one leaves the others untouched.
 /// </summary>
 public sealed class LocalChatClient : IChatClient
 {
     private readonly LocalChatModel _model;
-    private readonly TextGenerator _generator;
-    private readonly SemaphoreSlim _gate = new(1, 1);
 
     /// <summary>Creates the client; the caller keeps owning <paramref name="model"/>.</summary>
     public LocalChatClient(LocalChatModel model)
     {
         ArgumentNullException.ThrowIfNull(model);
         _model = model;
-        _generator = new TextGenerator(model.Model);
     }
 
     /// <summary>The model's name.</summary>
@@ -56,61 +53,53 @@ public sealed class LocalChatClient : IChatClient
         var responseId = "chatcmpl-" + Guid.NewGuid().ToString("N");
         var created = DateTimeOffset.UtcNow;
 
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
+        var decoder = new StreamingTextDecoder(_model.Tokenizer);
+        var stops = new StopSequenceMatcher(options?.StopSequences ?? []);
+        var produced = 0;
+        var finish = ChatFinishReason.Length;
+        await foreach (var token in _model.Batcher.GenerateAsync(prompt, generation, cancellationToken).ConfigureAwait(false))
         {
-            var decoder = new StreamingTextDecoder(_model.Tokenizer);
-            var stops = new StopSequenceMatcher(options?.StopSequences ?? []);
-            var produced = 0;
-            var finish = ChatFinishReason.Length;
-            await foreach (var token in _generator.GenerateAsync(prompt, generation, cancellationToken).ConfigureAwait(false))
+            produced++;
+            var text = stops.Append(decoder.Append(token));
+            if (text.Length > 0)
             {
-                produced++;
-                var text = stops.Append(decoder.Append(token));
-                if (text.Length > 0)
-                {
-                    yield return Update(text);
-                }
-
-                if (stops.Stopped)
-                {
-                    finish = ChatFinishReason.Stop;
-                    break;
-                }
+                yield return Update(text);
             }
 
-            if (!stops.Stopped)
+            if (stops.Stopped)
             {
-                var rest = stops.Append(decoder.Flush()) + stops.Flush();
-                if (rest.Length > 0)
-                {
-                    yield return Update(rest);
-                }
+                finish = ChatFinishReason.Stop;
+                break;
+            }
+        }
 
-                // Fewer tokens than allowed means a stop token (or a full context, which the caller sees as length).
-                if (produced < generation.MaxNewTokens && prompt.Length + produced < _model.Model.Config.MaxSequenceLength)
-                {
-                    finish = ChatFinishReason.Stop;
-                }
+        if (!stops.Stopped)
+        {
+            var rest = stops.Append(decoder.Flush()) + stops.Flush();
+            if (rest.Length > 0)
+            {
+                yield return Update(rest);
             }
 
-            yield return new ChatResponseUpdate(ChatRole.Assistant, [new UsageContent(new UsageDetails
+            // Fewer tokens than allowed means a stop token (or a full context, which the caller sees as length).
+            if (produced < generation.MaxNewTokens && prompt.Length + produced < _model.Model.Config.MaxSequenceLength)
             {
-                InputTokenCount = prompt.Length,
-                OutputTokenCount = produced,
-                TotalTokenCount = prompt.Length + produced,
-            })])
-            {
-                ResponseId = responseId,
-                ModelId = _model.Name,
-                CreatedAt = created,
-                FinishReason = finish,
-            };
+                finish = ChatFinishReason.Stop;
+            }
         }
-        finally
+
+        yield return new ChatResponseUpdate(ChatRole.Assistant, [new UsageContent(new UsageDetails
         {
-            _gate.Release();
-        }
+            InputTokenCount = prompt.Length,
+            OutputTokenCount = produced,
+            TotalTokenCount = prompt.Length + produced,
+        })])
+        {
+            ResponseId = responseId,
+            ModelId = _model.Name,
+            CreatedAt = created,
+            FinishReason = finish,
+        };
 
         ChatResponseUpdate Update(string text) => new(ChatRole.Assistant, text)
         {
@@ -138,7 +127,10 @@ public sealed class LocalChatClient : IChatClient
     }
 
     /// <inheritdoc />
-    public void Dispose() => _gate.Dispose();
+    /// <remarks>Nothing to release: the batcher belongs to the model.</remarks>
+    public void Dispose()
+    {
+    }
 
     private GenerationOptions ToGenerationOptions(ChatOptions? options)
     {

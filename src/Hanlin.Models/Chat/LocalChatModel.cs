@@ -16,6 +16,11 @@ namespace Hanlin.Models.Chat;
 /// </summary>
 public sealed class LocalChatModel : IDisposable
 {
+    private readonly Lock _batcherLock = new();
+    private ContinuousBatchingOptions _batching = new();
+    private ContinuousBatcher? _batcher;
+    private bool _disposed;
+
     /// <summary>Creates a chat model from parts; the instance takes ownership of <paramref name="model"/>.</summary>
     public LocalChatModel(
         string name,
@@ -180,6 +185,55 @@ public sealed class LocalChatModel : IDisposable
         return Tokenizer.Encode(prompt, addSpecialTokens: false, parseSpecialTokens: true);
     }
 
+    /// <summary>
+    /// How concurrent requests share the model (<see cref="ContinuousBatchingOptions.MaxBatchSize"/> defaults to 8); set it
+    /// before the first request, since <see cref="Batcher"/> is created with it then.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The batcher is already running.</exception>
+    public ContinuousBatchingOptions Batching
+    {
+        get => _batching;
+        set
+        {
+            ArgumentNullException.ThrowIfNull(value);
+            value.Validate();
+            lock (_batcherLock)
+            {
+                if (_batcher is not null)
+                {
+                    throw new InvalidOperationException($"Model '{Name}' is already serving requests; set its batching options before the first one.");
+                }
+
+                _batching = value;
+            }
+        }
+    }
+
+    /// <summary>
+    /// The model's one scheduler: every request that generates with this model goes through it, so concurrent requests
+    /// share decode steps. Created on first use, disposed with the model.
+    /// </summary>
+    public ContinuousBatcher Batcher
+    {
+        get
+        {
+            lock (_batcherLock)
+            {
+                ObjectDisposedException.ThrowIf(_disposed, this);
+                return _batcher ??= new ContinuousBatcher(Model, _batching);
+            }
+        }
+    }
+
     /// <inheritdoc />
-    public void Dispose() => Model.Dispose();
+    public void Dispose()
+    {
+        lock (_batcherLock)
+        {
+            _disposed = true;
+            _batcher?.Dispose(); // stops the loop before the weights it reads go
+        }
+
+        Model.Dispose();
+    }
 }

@@ -138,10 +138,18 @@ public sealed class TextGenerator
 
     private IEnumerable<int> Run(IReadOnlyList<int> promptIds, GenerationOptions options, CancellationToken cancellationToken)
     {
+        Validate(_model, promptIds, options);
+        return Steps(promptIds, options, cancellationToken);
+    }
+
+    /// <summary>Checks a request before any forward runs: valid options, a non-empty prompt that fits the context, ids in the vocabulary.</summary>
+    /// <exception cref="HanlinException"><c>context_length_exceeded</c> or <c>invalid_argument</c>.</exception>
+    internal static void Validate(LlamaModel model, IReadOnlyList<int> promptIds, GenerationOptions options)
+    {
         ArgumentNullException.ThrowIfNull(promptIds);
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        var config = _model.Config;
+        var config = model.Config;
         if (promptIds.Count == 0)
         {
             throw new ArgumentException("The prompt must hold at least one token (for llama2.c models, BOS).", nameof(promptIds));
@@ -151,18 +159,16 @@ public sealed class TextGenerator
         {
             throw new HanlinException(
                 ErrorCodes.ContextLengthExceeded,
-                $"The prompt has {promptIds.Count} tokens but model '{_model.Source}' has a context of {config.MaxSequenceLength}; it is not truncated.");
+                $"The prompt has {promptIds.Count} tokens but model '{model.Source}' has a context of {config.MaxSequenceLength}; it is not truncated.");
         }
 
         foreach (var id in promptIds)
         {
             if ((uint)id >= (uint)config.VocabSize)
             {
-                throw new HanlinException(ErrorCodes.InvalidArgument, $"Token id {id} is outside the vocabulary of {config.VocabSize} of model '{_model.Source}'.");
+                throw new HanlinException(ErrorCodes.InvalidArgument, $"Token id {id} is outside the vocabulary of {config.VocabSize} of model '{model.Source}'.");
             }
         }
-
-        return Steps(promptIds, options, cancellationToken);
     }
 
     private IEnumerable<int> Steps(IReadOnlyList<int> promptIds, GenerationOptions options, CancellationToken cancellationToken)

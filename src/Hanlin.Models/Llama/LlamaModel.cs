@@ -20,7 +20,7 @@ public sealed class LlamaModel : IDisposable
 
     // Prompt positions per forward pass: bounds activation memory (a 512-token prompt in two passes keeps a bf16
     // 0.4B model's peak resident memory under 1.3x its weights) while keeping the matrix products large.
-    private const int PrefillChunk = 256;
+    internal const int PrefillChunk = 256;
 
     private SingleTokenDecoder? _decoder;
     private bool _decoderChecked;
@@ -235,7 +235,112 @@ public sealed class LlamaModel : IDisposable
 
         var causalFromStart = start == 0 && seq > 1 && positions is null;
         var visible = mask?.logical_not(); // scaled_dot_product_attention's boolean mask marks the keys a query sees
+        x = Layers(
+            x,
+            t => positions is null ? _rope.Apply(t, start) : _rope.Apply(t, positions),
+            (layer, k, v) =>
+            {
+                cache.Write(layer, start, k, v);
+                return cache.Read(layer, total); // [batch, kvHeads, total, headDim]
+            },
+            visible,
+            causalFromStart);
+        if (lastPositionOnly)
+        {
+            x = x.narrow(1, seq - 1, 1); // [batch, 1, dim]
+        }
 
+        return Logits(x).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// One decoding step for several independent sequences held in sequences (slots) of one <paramref name="cache"/>: row
+    /// <c>i</c> feeds <paramref name="tokens"/>[i] at position <paramref name="positions"/>[i] of slot <paramref name="slots"/>[i],
+    /// stores its key and value there and attends to that slot's positions 0..positions[i] only, so every row computes what
+    /// it would alone whatever the other rows' lengths, while the weights are read once for all rows. Without an adapter on
+    /// an AVX-512 CPU the C# decoder runs all rows, each bit-identical to its single-sequence step; otherwise TorchSharp
+    /// runs them as one batch with per-row positions and masks. Returns fp32 logits <c>[rows, 1, vocab]</c>; the caller owns them.
+    /// </summary>
+    /// <exception cref="HanlinException"><c>context_length_exceeded</c> when a position is outside the cache.</exception>
+    public Tensor ForwardDecode(IReadOnlyList<int> tokens, IReadOnlyList<int> slots, IReadOnlyList<int> positions, KvCache cache)
+    {
+        ArgumentNullException.ThrowIfNull(tokens);
+        ArgumentNullException.ThrowIfNull(slots);
+        ArgumentNullException.ThrowIfNull(positions);
+        ArgumentNullException.ThrowIfNull(cache);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var rows = tokens.Count;
+        ArgumentOutOfRangeException.ThrowIfZero(rows);
+        if (slots.Count != rows || positions.Count != rows)
+        {
+            throw new ArgumentException($"Expected {rows} slots and positions, got {slots.Count} and {positions.Count}.", nameof(slots));
+        }
+
+        if (slots.Any(s => (uint)s >= (uint)cache.BatchSize) || slots.Distinct().Count() != rows)
+        {
+            throw new ArgumentException($"Slots must be distinct and below the cache's {cache.BatchSize}: [{string.Join(", ", slots)}].", nameof(slots));
+        }
+
+        foreach (var position in positions)
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(position);
+            if (position >= cache.MaxSequenceLength)
+            {
+                throw new HanlinException(
+                    ErrorCodes.ContextLengthExceeded,
+                    $"Position {position} exceeds the context of {cache.MaxSequenceLength} tokens of model '{Source}'.");
+            }
+        }
+
+        KvCache[] views = cache.BatchSize == 1 ? [cache] : [.. slots.Select(cache.Slot)];
+        if (SingleTokenPath(views[0]) is { } decoder)
+        {
+            return decoder.Step([.. tokens.Select(t => (long)t)], [.. positions], views); // [rows, 1, vocab]
+        }
+
+        if (rows == 1)
+        {
+            using var single = tensor(new long[] { tokens[0] }, 1, 1);
+            return Forward(single, positions[0], views[0], lastPositionOnly: true);
+        }
+
+        using var scope = NewDisposeScope();
+        var c = Config;
+        var total = positions.Max() + 1;
+        var slotIndex = tensor(slots.Select(s => (long)s).ToArray());               // [rows]
+        var positionIndex = tensor(positions.Select(p => (long)p).ToArray());       // [rows]
+        int? firstSlot = Enumerable.Range(0, rows).All(i => slots[i] == slots[0] + i) ? slots[0] : null;
+        var x = _weights.TokenEmbedding.index_select(0, tensor(tokens.Select(t => (long)t).ToArray())).reshape(rows, 1, c.Dim); // [rows, 1, dim]
+
+        // Row i sees its own slot's keys 0..positions[i]; later slots hold stale keys of earlier sequences or zeros. [rows, 1, 1, total]
+        var visible = arange(total, ScalarType.Int64).unsqueeze(0).le(positionIndex.unsqueeze(1)).reshape(rows, 1, 1, total);
+        var ropePositions = positionIndex.reshape(rows, 1);
+        x = Layers(
+            x,
+            t => _rope.Apply(t, ropePositions),
+            (layer, k, v) =>
+            {
+                cache.WriteRows(layer, slotIndex, positionIndex, k, v);
+                return cache.ReadRows(layer, slotIndex, firstSlot, total); // [rows, kvHeads, total, headDim]
+            },
+            visible,
+            causalFromStart: false);
+        return Logits(x).MoveToOuterDisposeScope();
+    }
+
+    // The decoder stack over x [batch, seq, dim]: rotate applies RoPE to queries and keys [batch, heads, seq, headDim];
+    // storeAndRead stores a layer's new keys/values and returns every key/value the queries attend over; visible
+    // (broadcast to [batch, heads, seq, keys]) marks the keys each query sees, unless causalFromStart says queries and
+    // keys start together. Returns x [batch, seq, dim] in the caller's dispose scope.
+    private Tensor Layers(
+        Tensor x,
+        Func<Tensor, Tensor> rotate,
+        Func<int, Tensor, Tensor, (Tensor Keys, Tensor Values)> storeAndRead,
+        Tensor? visible,
+        bool causalFromStart)
+    {
+        var c = Config;
+        var (batch, seq) = (x.shape[0], x.shape[1]);
         for (var layer = 0; layer < c.Layers; layer++)
         {
             // Each layer's intermediates (scores, FFN activations: ~80 MB per layer for a 512-token prompt of a
@@ -246,11 +351,11 @@ public sealed class LlamaModel : IDisposable
             var q = Project(h, layer, LoraTargetModule.QProj, w.Wq, w.Bq).view(batch, seq, c.Heads, c.HeadDim).transpose(1, 2);   // [batch, heads, seq, headDim]
             var k = Project(h, layer, LoraTargetModule.KProj, w.Wk, w.Bk).view(batch, seq, c.KvHeads, c.HeadDim).transpose(1, 2); // [batch, kvHeads, seq, headDim]
             var v = Project(h, layer, LoraTargetModule.VProj, w.Wv, w.Bv).view(batch, seq, c.KvHeads, c.HeadDim).transpose(1, 2);
-            q = positions is null ? _rope.Apply(q, start) : _rope.Apply(q, positions);
-            k = positions is null ? _rope.Apply(k, start) : _rope.Apply(k, positions);
-            cache.Write(layer, start, k, v);
+            q = rotate(q);
+            k = rotate(k);
+            var (keys, values) = storeAndRead(layer, k, v); // [batch, kvHeads, total, headDim]
+            var total = keys.shape[2];
 
-            var (keys, values) = cache.Read(layer, total); // [batch, kvHeads, total, headDim]
             // libtorch's fused attention never materialises the [heads, seq, total] scores (4 passes over ~30 MB per
             // layer at 512 tokens). Its own causal mask is aligned to the top-left, which is the causal one only when
             // queries and keys start together; otherwise the explicit mask says which keys each query sees.
@@ -271,18 +376,14 @@ public sealed class LlamaModel : IDisposable
             x = (x + Project(gated, layer, LoraTargetModule.DownProj, w.W2)).MoveToOuterDisposeScope();
         }
 
-        if (lastPositionOnly)
-        {
-            x = x.narrow(1, seq - 1, 1); // [batch, 1, dim]
-        }
+        return x;
+    }
 
-        var logits = Linear(RmsNorm(x, _weights.FinalNorm), _weights.Classifier); // [batch, seq|1, vocab]
-        if (logits.dtype != ScalarType.Float32)
-        {
-            logits = logits.to(ScalarType.Float32);
-        }
-
-        return logits.MoveToOuterDisposeScope();
+    // Final norm and classifier: fp32 logits [batch, seq, vocab] in the caller's dispose scope.
+    private Tensor Logits(Tensor x)
+    {
+        var logits = Linear(RmsNorm(x, _weights.FinalNorm), _weights.Classifier);
+        return logits.dtype == ScalarType.Float32 ? logits : logits.to(ScalarType.Float32);
     }
 
     /// <summary>

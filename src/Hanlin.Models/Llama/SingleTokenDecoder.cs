@@ -9,12 +9,14 @@ using static TorchSharp.torch;
 namespace Hanlin.Models.Llama;
 
 /// <summary>
-/// One decoded token of one sequence through the whole decoder in C#, with no TorchSharp op until the logits
-/// tensor. Hand-written because decode is bound by streaming the weights, and the TorchSharp path spends
+/// One decoded token of one sequence — or of several independent sequences at once, each in its own cache at its own
+/// position — through the whole decoder in C#, with no TorchSharp op until the logits tensor. Hand-written because decode is bound by streaming the weights, and the TorchSharp path spends
 /// about 2,000 small ops per token (~5 µs each: a P/Invoke, a tensor object, bf16↔fp32 conversions) on top
 /// of the weight traffic, which costs a 0.4B model a third of its decode speed in bf16. Activations stay fp32;
 /// weights and the KV cache are read in the model's dtype (fp32 or bf16) and keys/values are stored in it.
-/// The projections sharing an input (q/k/v, gate/up) run in one fork/join over the cores.
+/// The projections sharing an input (q/k/v, gate/up) run in one fork/join over the cores. With several sequences each
+/// weight row is read from memory once and applied to every sequence while it sits in L1, and every sequence goes
+/// through exactly the arithmetic it would alone, so its logits are bit-identical to a single-sequence step.
 /// Not thread-safe: owned by one <see cref="LlamaModel"/>, which runs one forward at a time.
 /// </summary>
 internal sealed unsafe class SingleTokenDecoder
@@ -27,12 +29,17 @@ internal sealed unsafe class SingleTokenDecoder
     private readonly RotaryEmbedding _rope;
     private readonly bool _bf16;
     private readonly int _parts = Math.Clamp(Environment.ProcessorCount, 1, 8);
-    private readonly Layer[] _layers;
     private readonly float[] _finalNorm;
-    private readonly Projection[] _classifier;
+    private readonly float[]?[] _bq, _bk, _bv;
+    private readonly float[][] _attentionNorms, _ffnNorms;
+    private readonly int _hStride; // floats per sequence in _h: it holds a normalised input [dim] and a gated FFN activation [hidden]
 
-    // Pinned scratch (the pinned object heap never moves them, so their addresses can cross threads).
-    private readonly float[] _x, _h, _q, _k, _v, _attention, _gate, _up, _scores;
+    // Pinned scratch for _capacity sequences, row b at b * width (the pinned object heap never moves them, so their
+    // addresses can cross threads); reallocated, with the projections that point into it, when more sequences come.
+    private int _capacity;
+    private float[] _x = [], _h = [], _q = [], _k = [], _v = [], _attention = [], _gate = [], _up = [], _scores = [];
+    private Layer[] _layers = [];
+    private Projection[] _classifier = [];
 
     private SingleTokenDecoder(LlamaConfig config, LlamaWeights weights, RotaryEmbedding rope)
     {
@@ -40,25 +47,14 @@ internal sealed unsafe class SingleTokenDecoder
         _weights = weights;
         _rope = rope;
         _bf16 = weights.TokenEmbedding.dtype == ScalarType.BFloat16;
-        _x = Scratch(config.Dim);
-        _h = Scratch(Math.Max(config.Dim, config.HiddenDim));
-        _q = Scratch(config.Dim);
-        _k = Scratch(config.KvDim);
-        _v = Scratch(config.KvDim);
-        _attention = Scratch(config.Dim);
-        _gate = Scratch(config.HiddenDim);
-        _up = Scratch(config.HiddenDim);
-        _scores = Scratch(config.Heads * config.MaxSequenceLength);
-        _layers = weights.Layers.Select(l => new Layer(
-            Floats(l.AttentionNorm),
-            [new(Address(l.Wq), Address(_q), config.Dim), new(Address(l.Wk), Address(_k), config.KvDim), new(Address(l.Wv), Address(_v), config.KvDim)],
-            l.Bq is null ? null : Floats(l.Bq), l.Bk is null ? null : Floats(l.Bk), l.Bv is null ? null : Floats(l.Bv),
-            [new(Address(l.Wo), Address(_h), config.Dim)],
-            Floats(l.FfnNorm),
-            [new(Address(l.W1), Address(_gate), config.HiddenDim), new(Address(l.W3), Address(_up), config.HiddenDim)],
-            [new(Address(l.W2), Address(_h), config.Dim)])).ToArray();
+        _hStride = Math.Max(config.Dim, config.HiddenDim);
+        _attentionNorms = [.. weights.Layers.Select(l => Floats(l.AttentionNorm))];
+        _ffnNorms = [.. weights.Layers.Select(l => Floats(l.FfnNorm))];
+        _bq = [.. weights.Layers.Select(l => l.Bq is null ? null : Floats(l.Bq))];
+        _bk = [.. weights.Layers.Select(l => l.Bk is null ? null : Floats(l.Bk))];
+        _bv = [.. weights.Layers.Select(l => l.Bv is null ? null : Floats(l.Bv))];
         _finalNorm = Floats(weights.FinalNorm);
-        _classifier = [new(Address(weights.Classifier), 0, config.VocabSize)];
+        Allocate(1);
     }
 
     /// <summary>
@@ -79,45 +75,115 @@ internal sealed unsafe class SingleTokenDecoder
     public bool Accepts(KvCache cache) => cache.BatchSize == 1 && cache.DType == _weights.TokenEmbedding.dtype;
 
     /// <summary>Runs <paramref name="token"/> at <paramref name="position"/>, storing its key/value; returns fp32 logits <c>[1, 1, vocab]</c> owned by the caller's scope.</summary>
-    public Tensor Step(long token, int position, KvCache cache)
+    public Tensor Step(long token, int position, KvCache cache) => Step([token], [position], [cache]);
+
+    /// <summary>
+    /// Runs token i at position i of sequence i, each held in its own single-sequence cache (slots of one shared cache,
+    /// typically), storing their keys/values; returns fp32 logits <c>[sequences, 1, vocab]</c> owned by the caller's scope.
+    /// </summary>
+    public Tensor Step(ReadOnlySpan<long> tokens, ReadOnlySpan<int> positions, IReadOnlyList<KvCache> caches)
     {
         var c = _config;
         var dim = c.Dim;
-        ReadRow(_weights.TokenEmbedding, token, dim, _x);
+        var rows = tokens.Length;
+        if (rows > _capacity)
+        {
+            Allocate(rows);
+        }
+
+        for (var b = 0; b < rows; b++)
+        {
+            ReadRow(_weights.TokenEmbedding, tokens[b], dim, _x.AsSpan(b * dim, dim));
+        }
+
+        var where = new (nint Keys, nint Values, int Position, int MaxSeq)[rows];
         for (var layer = 0; layer < c.Layers; layer++)
         {
             var w = _layers[layer];
-            RmsNorm(_x, w.AttentionNorm, _h);
-            Project(w.Qkv, Address(_h), dim);
-            AddBias(_q, w.Bq);
-            AddBias(_k, w.Bk);
-            AddBias(_v, w.Bv);
-            _rope.RotateInPlace(_q, c.Heads, position);
-            _rope.RotateInPlace(_k, c.KvHeads, position);
-            var (keys, values) = cache.Layer(layer);
-            Store(keys, position, _k);
-            Store(values, position, _v);
-            Attend(keys, values, position + 1, cache.MaxSequenceLength);
-            Project(w.O, Address(_attention), dim);
-            TensorPrimitives.Add(_x, _h.AsSpan(0, dim), _x);
+            for (var b = 0; b < rows; b++)
+            {
+                RmsNorm(_x.AsSpan(b * dim, dim), _attentionNorms[layer], _h.AsSpan(b * _hStride, dim));
+            }
 
-            RmsNorm(_x, w.FfnNorm, _h);
-            Project(w.GateUp, Address(_h), dim);
-            TensorPrimitives.Sigmoid(_gate, _h);                    // silu(g) = g · σ(g)
-            TensorPrimitives.Multiply(_h.AsSpan(0, c.HiddenDim), _gate, _h);
-            TensorPrimitives.Multiply(_h.AsSpan(0, c.HiddenDim), _up, _gate);
-            Project(w.Down, Address(_gate), c.HiddenDim);
-            TensorPrimitives.Add(_x, _h.AsSpan(0, dim), _x);
+            Project(w.Qkv, Address(_h), _hStride, rows, dim);
+            for (var b = 0; b < rows; b++)
+            {
+                var q = _q.AsSpan(b * dim, dim);
+                var k = _k.AsSpan(b * c.KvDim, c.KvDim);
+                var v = _v.AsSpan(b * c.KvDim, c.KvDim);
+                AddBias(q, _bq[layer]);
+                AddBias(k, _bk[layer]);
+                AddBias(v, _bv[layer]);
+                _rope.RotateInPlace(q, c.Heads, positions[b]);
+                _rope.RotateInPlace(k, c.KvHeads, positions[b]);
+                var (keys, values) = caches[b].Layer(layer);
+                Store(keys, positions[b], k);
+                Store(values, positions[b], v);
+                where[b] = (Address(keys), Address(values), positions[b], (int)keys.shape[2]);
+            }
+
+            Attend(where);
+            Project(w.O, Address(_attention), dim, rows, dim);
+            for (var b = 0; b < rows; b++)
+            {
+                var x = _x.AsSpan(b * dim, dim);
+                TensorPrimitives.Add(x, _h.AsSpan(b * _hStride, dim), x);
+                RmsNorm(x, _ffnNorms[layer], _h.AsSpan(b * _hStride, dim));
+            }
+
+            Project(w.GateUp, Address(_h), _hStride, rows, dim);
+            for (var b = 0; b < rows; b++)
+            {
+                var gate = _gate.AsSpan(b * c.HiddenDim, c.HiddenDim);
+                var up = _up.AsSpan(b * c.HiddenDim, c.HiddenDim);
+                var h = _h.AsSpan(b * _hStride, c.HiddenDim);
+                TensorPrimitives.Sigmoid(gate, h);                    // silu(g) = g · σ(g)
+                TensorPrimitives.Multiply(h, gate, h);
+                TensorPrimitives.Multiply(h, up, gate);
+            }
+
+            Project(w.Down, Address(_gate), c.HiddenDim, rows, c.HiddenDim);
+            for (var b = 0; b < rows; b++)
+            {
+                var x = _x.AsSpan(b * dim, dim);
+                TensorPrimitives.Add(x, _h.AsSpan(b * _hStride, dim), x);
+            }
         }
 
-        RmsNorm(_x, _finalNorm, _h);
-        var logits = empty(1, 1, c.VocabSize, ScalarType.Float32); // [1, 1, vocab]
+        for (var b = 0; b < rows; b++)
+        {
+            RmsNorm(_x.AsSpan(b * dim, dim), _finalNorm, _h.AsSpan(b * _hStride, dim));
+        }
+
+        var logits = empty(rows, 1, c.VocabSize, ScalarType.Float32); // [rows, 1, vocab]
         fixed (byte* output = logits.bytes)
         {
-            Project([_classifier[0] with { Output = (nint)output }], Address(_h), dim);
+            Project([_classifier[0] with { Output = (nint)output }], Address(_h), _hStride, rows, dim);
         }
 
         return logits;
+    }
+
+    // Scratch for `rows` sequences, and the projections writing into it.
+    private void Allocate(int rows)
+    {
+        var c = _config;
+        _capacity = rows;
+        _x = Scratch(rows * c.Dim);
+        _h = Scratch(rows * _hStride);
+        _q = Scratch(rows * c.Dim);
+        _k = Scratch(rows * c.KvDim);
+        _v = Scratch(rows * c.KvDim);
+        _attention = Scratch(rows * c.Dim);
+        _gate = Scratch(rows * c.HiddenDim);
+        _up = Scratch(rows * c.HiddenDim);
+        _scores = Scratch(rows * c.Heads * c.MaxSequenceLength);
+        _layers = [.. _weights.Layers.Select(l => new Layer(
+            [new(Address(l.Wq), Address(_q), c.Dim, c.Dim), new(Address(l.Wk), Address(_k), c.KvDim, c.KvDim), new(Address(l.Wv), Address(_v), c.KvDim, c.KvDim)],
+            [new(Address(l.Wo), Address(_h), c.Dim, _hStride)],
+            [new(Address(l.W1), Address(_gate), c.HiddenDim, c.HiddenDim), new(Address(l.W3), Address(_up), c.HiddenDim, c.HiddenDim)],
+            [new(Address(l.W2), Address(_h), c.Dim, _hStride)]))];
+        _classifier = [new(Address(_weights.Classifier), 0, c.VocabSize, c.VocabSize)];
     }
 
     private static float[] Scratch(int length) => GC.AllocateArray<float>(length, pinned: true);
@@ -138,7 +204,7 @@ internal sealed unsafe class SingleTokenDecoder
         return wide.data<float>().ToArray();
     }
 
-    private static void AddBias(float[] values, float[]? bias)
+    private static void AddBias(Span<float> values, float[]? bias)
     {
         if (bias is not null)
         {
@@ -147,16 +213,15 @@ internal sealed unsafe class SingleTokenDecoder
     }
 
     // out = x / sqrt(mean(x²) + eps) · weight, in that order of rounding, as the TorchSharp path computes it in fp32.
-    private void RmsNorm(float[] x, float[] weight, float[] output)
+    private void RmsNorm(ReadOnlySpan<float> x, float[] weight, Span<float> output)
     {
         var dim = _config.Dim;
-        var scale = 1f / MathF.Sqrt((TensorPrimitives.SumOfSquares(x.AsSpan(0, dim)) / dim) + _config.NormEpsilon);
-        var destination = output.AsSpan(0, dim);
-        TensorPrimitives.Multiply(x.AsSpan(0, dim), scale, destination);
-        TensorPrimitives.Multiply(destination, weight, destination);
+        var scale = 1f / MathF.Sqrt((TensorPrimitives.SumOfSquares(x) / dim) + _config.NormEpsilon);
+        TensorPrimitives.Multiply(x, scale, output);
+        TensorPrimitives.Multiply(output, weight, output);
     }
 
-    private void ReadRow(Tensor matrix, long row, int width, float[] destination)
+    private void ReadRow(Tensor matrix, long row, int width, Span<float> destination)
     {
         var source = Address(matrix);
         if (_bf16)
@@ -174,14 +239,14 @@ internal sealed unsafe class SingleTokenDecoder
     }
 
     // Writes one position's [kvHeads, headDim] into a cache tensor [1, kvHeads, maxSeq, headDim].
-    private void Store(Tensor cacheTensor, int position, float[] source)
+    private void Store(Tensor cacheTensor, int position, ReadOnlySpan<float> source)
     {
         var (kvHeads, headDim, maxSeq) = (_config.KvHeads, _config.HeadDim, (int)cacheTensor.shape[2]);
         var baseAddress = Address(cacheTensor);
         for (var head = 0; head < kvHeads; head++)
         {
             var offset = (((long)head * maxSeq) + position) * headDim;
-            var from = source.AsSpan(head * headDim, headDim);
+            var from = source.Slice(head * headDim, headDim);
             if (_bf16)
             {
                 var to = (ushort*)baseAddress + offset;
@@ -209,25 +274,30 @@ internal sealed unsafe class SingleTokenDecoder
         return (ushort)((bits + 0x7FFF + ((bits >> 16) & 1)) >> 16);
     }
 
-    // Causal attention of the current token over positions 0..length-1; query head h reads key/value head
-    // h / group. Heads are split across the cores. Result in _attention [heads * headDim].
-    private void Attend(Tensor keys, Tensor values, int length, int maxSeq)
+    // Causal attention of each sequence's current token over its own positions 0..position; query head h reads
+    // key/value head h / group. (sequence, head) pairs are split across the cores. Result in _attention [rows, heads * headDim].
+    private void Attend((nint Keys, nint Values, int Position, int MaxSeq)[] where)
     {
         var c = _config;
-        var keyBase = Address(keys);
-        var valueBase = Address(values);
-        var parts = Math.Min(_parts, c.Heads);
-        var perPart = (c.Heads + parts - 1) / parts;
-        if (parts == 1 || (long)length * c.Dim < ParallelMultiplyAdds / 4)
+        var pairs = where.Length * c.Heads;
+        var parts = Math.Min(_parts, pairs);
+        var perPart = (pairs + parts - 1) / parts;
+        long work = 0;
+        foreach (var row in where)
         {
-            AttendHeads(0, c.Heads, keyBase, valueBase, length, maxSeq);
+            work += (long)(row.Position + 1) * c.Dim;
+        }
+
+        if (parts == 1 || work < ParallelMultiplyAdds / 4)
+        {
+            AttendHeads(0, pairs, where);
             return;
         }
 
-        Parallel.For(0, parts, part => AttendHeads(part * perPart, Math.Min(c.Heads, (part + 1) * perPart), keyBase, valueBase, length, maxSeq));
+        Parallel.For(0, parts, part => AttendHeads(part * perPart, Math.Min(pairs, (part + 1) * perPart), where));
     }
 
-    private void AttendHeads(int firstHead, int endHead, nint keyBase, nint valueBase, int length, int maxSeq)
+    private void AttendHeads(int firstPair, int endPair, (nint Keys, nint Values, int Position, int MaxSeq)[] where)
     {
         var c = _config;
         var headDim = c.HeadDim;
@@ -237,22 +307,25 @@ internal sealed unsafe class SingleTokenDecoder
         fixed (float* output = _attention)
         fixed (float* allScores = _scores)
         {
-            for (var head = firstHead; head < endHead; head++)
+            for (var pair = firstPair; pair < endPair; pair++)
             {
+                var (row, head) = (pair / c.Heads, pair % c.Heads);
+                var (keyBase, valueBase, position, maxSeq) = where[row];
+                var length = position + 1;
                 var kvOffset = (long)(head / group) * maxSeq * headDim;
-                var query = q + (head * headDim);
-                var scores = new Span<float>(allScores + ((long)head * c.MaxSequenceLength), length);
+                var query = q + (row * c.Dim) + (head * headDim);
+                var scores = new Span<float>(allScores + ((long)pair * c.MaxSequenceLength), length);
                 for (var t = 0; t < length; t++)
                 {
-                    var row = kvOffset + ((long)t * headDim);
-                    scores[t] = (_bf16 ? MatVec.DotBf16((ushort*)keyBase + row, query, headDim) : MatVec.DotF32((float*)keyBase + row, query, headDim)) * scale;
+                    var at = kvOffset + ((long)t * headDim);
+                    scores[t] = (_bf16 ? MatVec.DotBf16((ushort*)keyBase + at, query, headDim) : MatVec.DotF32((float*)keyBase + at, query, headDim)) * scale;
                 }
 
                 // Softmax in fp32, shifted by the maximum so exp never overflows.
                 TensorPrimitives.Subtract(scores, TensorPrimitives.Max(scores), scores);
                 TensorPrimitives.Exp(scores, scores);
                 TensorPrimitives.Divide(scores, TensorPrimitives.Sum(scores), scores);
-                WeightedSum(scores, valueBase, kvOffset, output + (head * headDim), headDim);
+                WeightedSum(scores, valueBase, kvOffset, output + (row * c.Dim) + (head * headDim), headDim);
             }
         }
     }
@@ -287,49 +360,68 @@ internal sealed unsafe class SingleTokenDecoder
         }
     }
 
-    // y_i = W_i x for projections sharing one input: their rows, taken together, are split evenly across the cores.
-    private void Project(Projection[] projections, nint input, int columns)
+    // y_i = W_i x for projections sharing one input, for each of `rows` inputs (input b at input + b * inputStride floats):
+    // the weights' rows, taken together, are split evenly across the cores, and each weight row serves every input in turn.
+    private void Project(Projection[] projections, nint input, int inputStride, int rows, int columns)
     {
-        var rows = 0;
+        var weightRows = 0;
         foreach (var projection in projections)
         {
-            rows += projection.Rows;
+            weightRows += projection.Rows;
         }
 
         var bf16 = _bf16;
-        if ((long)rows * columns < ParallelMultiplyAdds || _parts == 1)
+        if ((long)weightRows * columns * rows < ParallelMultiplyAdds || _parts == 1)
         {
-            ProjectRows(projections, input, columns, bf16, 0, rows);
+            ProjectRows(projections, input, inputStride, rows, columns, bf16, 0, weightRows);
             return;
         }
 
-        var perPart = (rows + _parts - 1) / _parts;
-        Parallel.For(0, _parts, part => ProjectRows(projections, input, columns, bf16, part * perPart, Math.Min(rows, (part + 1) * perPart)));
+        var perPart = (weightRows + _parts - 1) / _parts;
+        Parallel.For(0, _parts, part => ProjectRows(projections, input, inputStride, rows, columns, bf16, part * perPart, Math.Min(weightRows, (part + 1) * perPart)));
     }
 
-    private static void ProjectRows(Projection[] projections, nint input, int columns, bool bf16, int from, int to)
+    private static void ProjectRows(Projection[] projections, nint input, int inputStride, int rows, int columns, bool bf16, int from, int to)
     {
-        var x = (float*)input;
         var offset = 0;
         foreach (var projection in projections)
         {
             var (start, end) = (Math.Max(from, offset) - offset, Math.Min(to, offset + projection.Rows) - offset);
-            var y = (float*)projection.Output;
             for (var r = start; r < end; r++)
             {
-                y[r] = bf16
-                    ? MatVec.DotBf16((ushort*)projection.Weight + ((long)r * columns), x, columns)
-                    : MatVec.DotF32((float*)projection.Weight + ((long)r * columns), x, columns);
+                var weight = projection.Weight + ((long)r * columns * (bf16 ? sizeof(ushort) : sizeof(float)));
+                var x = (float*)input;
+                var y = (float*)projection.Output + r;
+                var b = 0;
+                for (; b + 4 <= rows; b += 4)
+                {
+                    var x0 = x + ((long)b * inputStride);
+                    var x1 = x0 + inputStride;
+                    var x2 = x1 + inputStride;
+                    var x3 = x2 + inputStride;
+                    var sums = bf16 ? MatVec.DotBf16x4((ushort*)weight, x0, x1, x2, x3, columns) : MatVec.DotF32x4((float*)weight, x0, x1, x2, x3, columns);
+                    for (var j = 0; j < 4; j++)
+                    {
+                        y[(long)(b + j) * projection.Stride] = sums.GetElement(j);
+                    }
+                }
+
+                for (; b < rows; b++)
+                {
+                    var xb = x + ((long)b * inputStride);
+                    y[(long)b * projection.Stride] = bf16 ? MatVec.DotBf16((ushort*)weight, xb, columns) : MatVec.DotF32((float*)weight, xb, columns);
+                }
             }
 
             offset += projection.Rows;
         }
     }
 
-    /// <summary>One weight matrix <c>[rows, columns]</c> at <see cref="Weight"/> writing fp32 results to <see cref="Output"/>.</summary>
-    private readonly record struct Projection(nint Weight, nint Output, int Rows);
+    /// <summary>
+    /// One weight matrix <c>[rows, columns]</c> at <see cref="Weight"/> writing fp32 results to <see cref="Output"/>, the
+    /// output of sequence b at <see cref="Output"/> + b · <see cref="Stride"/> floats.
+    /// </summary>
+    private readonly record struct Projection(nint Weight, nint Output, int Rows, int Stride);
 
-    private sealed record Layer(
-        float[] AttentionNorm, Projection[] Qkv, float[]? Bq, float[]? Bk, float[]? Bv, Projection[] O,
-        float[] FfnNorm, Projection[] GateUp, Projection[] Down);
+    private sealed record Layer(Projection[] Qkv, Projection[] O, Projection[] GateUp, Projection[] Down);
 }

@@ -1,7 +1,9 @@
 using System.ClientModel;
+using System.Globalization;
 using Hanlin.Core.Errors;
 using Hanlin.Models.Bert;
 using Hanlin.Models.Chat;
+using Hanlin.Models.Generation;
 using Hanlin.Models.Runtime;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Configuration;
@@ -16,7 +18,8 @@ namespace Microsoft.Extensions.DependencyInjection;
 /// Chat and embedding models from configuration, so <c>hanlin serve</c> can use them by name:
 /// <list type="bullet">
 /// <item><c>Models:Chat:NAME:Path</c> (a Hugging Face directory or llama2.c checkpoint, with optional <c>Tokenizer</c>
-/// and <c>DType</c> fp32|bf16) runs locally; <c>Models:Chat:NAME:Endpoint</c> with <c>Model</c> and optional <c>ApiKey</c>
+/// <c>DType</c> fp32|bf16 and <c>MaxBatchSize</c>, the most requests decoded together, default 8) runs locally, concurrent
+/// requests sharing its decode steps; <c>Models:Chat:NAME:Endpoint</c> with <c>Model</c> and optional <c>ApiKey</c>
 /// is any OpenAI-compatible server.</item>
 /// <item><c>Models:Embedding:Path</c> (a BERT-family directory) or <c>Models:Embedding:Endpoint</c> + <c>Model</c>: the
 /// embedding model that turns on vector and hybrid retrieval and <c>/v1/embeddings</c>.</item>
@@ -45,7 +48,8 @@ public static class ModelServiceCollectionExtensions
             {
                 var tokenizer = model["Tokenizer"];
                 var dtype = ParseDType(model["DType"], name);
-                services.AddKeyedSingleton(name, (_, _) => LoadLocalChatModel(name, path, tokenizer, dtype));
+                var batching = ParseBatching(model["MaxBatchSize"], name);
+                services.AddKeyedSingleton(name, (_, _) => LoadLocalChatModel(name, path, tokenizer, dtype, batching));
                 services.AddHanlinChatModel(name, sp => new LocalChatClient(sp.GetRequiredKeyedService<LocalChatModel>(name)));
             }
             else
@@ -73,11 +77,21 @@ public static class ModelServiceCollectionExtensions
         return services;
     }
 
-    private static LocalChatModel LoadLocalChatModel(string name, string path, string? tokenizer, ScalarType dtype)
+    private static LocalChatModel LoadLocalChatModel(string name, string path, string? tokenizer, ScalarType dtype, ContinuousBatchingOptions batching)
     {
         TorchRuntime.EnsureLoaded();
-        return LocalChatModel.LoadAsync(name, path, tokenizer, dtype).GetAwaiter().GetResult();
+        var model = LocalChatModel.LoadAsync(name, path, tokenizer, dtype).GetAwaiter().GetResult();
+        model.Batching = batching;
+        return model;
     }
+
+    private static ContinuousBatchingOptions ParseBatching(string? maxBatchSize, string name) => maxBatchSize switch
+    {
+        null or "" => new ContinuousBatchingOptions(),
+        _ when int.TryParse(maxBatchSize, NumberStyles.None, CultureInfo.InvariantCulture, out var size) && size is > 0 and <= 256 =>
+            new ContinuousBatchingOptions { MaxBatchSize = size },
+        _ => throw new HanlinException(ErrorCodes.InvalidArgument, $"Chat model '{name}' has MaxBatchSize '{maxBatchSize}'; use a whole number from 1 to 256."),
+    };
 
     private static OpenAIClient RemoteClient(string endpoint, string? apiKey)
     {

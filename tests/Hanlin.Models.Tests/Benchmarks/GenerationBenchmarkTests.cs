@@ -21,6 +21,18 @@ public sealed class GenerationBenchmarkTests
     }
 
     [Fact]
+    public async Task A_concurrent_benchmark_run_reports_aggregate_decode_throughput()
+    {
+        using var model = LlamaModel.CreateRandom(new LlamaConfig(32, 64, 2, 4, 2, 100, 64));
+
+        var result = await GenerationBenchmark.RunConcurrentAsync(model, concurrency: 3, promptTokens: 8, decodeTokens: 24, TestContext.Current.CancellationToken);
+
+        Assert.Equal(3, result.Concurrency);
+        Assert.True(result.DecodeTokensPerSecond > 0);
+        Assert.Equal(result.DecodeTokensPerSecond / 3, result.PerRequestTokensPerSecond, 6);
+    }
+
+    [Fact]
     public void The_reference_shape_has_about_four_hundred_million_parameters()
     {
         var c = GenerationBenchmark.ReferenceShape;

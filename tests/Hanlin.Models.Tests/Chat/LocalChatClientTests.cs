@@ -68,6 +68,24 @@ public sealed class LocalChatClientTests
     }
 
     [Fact]
+    public async Task Concurrent_requests_each_get_the_answer_they_get_alone()
+    {
+        using var model = Load();
+        using var client = new LocalChatClient(model);
+        string[] questions = ["Once upon a time", "Lily", "The little dog ran to the park and saw a big"];
+        var options = new ChatOptions { MaxOutputTokens = 50, Temperature = 0 };
+        var alone = new List<string>();
+        foreach (var question in questions)
+        {
+            alone.Add((await client.GetResponseAsync([new ChatMessage(ChatRole.User, question)], options, TestContext.Current.CancellationToken)).Text);
+        }
+
+        var together = await Task.WhenAll(questions.Select(q => client.GetResponseAsync([new ChatMessage(ChatRole.User, q)], options, TestContext.Current.CancellationToken)));
+
+        Assert.Equal(alone, together.Select(r => r.Text));
+    }
+
+    [Fact]
     public void A_chat_template_renders_the_conversation_and_its_special_tokens_are_not_added_twice()
     {
         var tokenizer = Llama2cTokenizer.Load(Stories260K.Tokenizer);

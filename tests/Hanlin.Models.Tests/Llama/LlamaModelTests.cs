@@ -18,6 +18,36 @@ public sealed class LlamaModelTests
         Assert.True(model.Config.TiedClassifier);
     }
 
+    [Theory]
+    [InlineData(ScalarType.Float32)]
+    [InlineData(ScalarType.BFloat16)]
+    public void Sequences_decoded_together_by_the_csharp_decoder_get_exactly_their_single_sequence_logits(ScalarType dtype)
+    {
+        Assert.SkipUnless(System.Runtime.Intrinsics.X86.Avx512F.IsSupported, "The C# decoder needs AVX-512; other CPUs decode batches with TorchSharp.");
+        // Widths that are not multiples of 64 exercise every tail of the four-input dot products.
+        using var model = LlamaModel.CreateRandom(new LlamaConfig(80, 200, 2, 5, 1, 300, 64), seed: 9, dtype: dtype);
+        using var scope = NewDisposeScope();
+        using var shared = model.CreateCache(6, 64);
+        int[] slots = [5, 0, 2, 3, 1];
+        int[] next = [7, 250, 3, 3, 99];
+        var expected = new List<Tensor>();
+        for (var i = 0; i < slots.Length; i++)
+        {
+            var prompt = tensor(Enumerable.Range(1, 2 + (3 * i)).Select(t => (long)((t * 37) % 300)).ToArray(), 1, 2 + (3 * i));
+            model.Forward(prompt, 0, shared.Slot(slots[i]));
+            using var own = model.CreateCache(1, 64);
+            model.Forward(prompt, 0, own);
+            expected.Add(model.Forward(tensor(new long[] { next[i] }, 1, 1), 2 + (3 * i), own)); // [1, 1, vocab]
+        }
+
+        var together = model.ForwardDecode(next, slots, [.. slots.Select((_, i) => 2 + (3 * i))], shared); // [5, 1, vocab]
+
+        for (var i = 0; i < slots.Length; i++)
+        {
+            Assert.Equal(0f, (expected[i] - together.narrow(0, i, 1)).abs().max().item<float>());
+        }
+    }
+
     [Fact]
     public void Decoding_token_by_token_through_the_cache_matches_one_full_forward()
     {
