@@ -23,9 +23,12 @@ internal static class GgufLlamaLoader
             "qwen2" => RopeLayout.HalfSplit,
             _ => throw new HanlinException(ErrorCodes.UnsupportedModel, $"GGUF file '{path}' is a '{architecture}' model; Hanlin runs GGUF 'llama' and 'qwen2' models."),
         };
-        if (file.TryGetTensor("rope_freqs.weight", out _) || file.GetString($"{architecture}.rope.scaling.type") is { } scaling && scaling != "none")
+        // Llama-3.1-style files carry their RoPE scaling as per-pair frequency factors (rope_freqs.weight), which
+        // llama.cpp's converter computed from the llama3 rope_scaling; linear or YaRN scaling (rope.scaling.type) is not applied.
+        var hasFrequencyFactors = file.TryGetTensor("rope_freqs.weight", out _);
+        if (file.GetString($"{architecture}.rope.scaling.type") is { } scaling && scaling != "none")
         {
-            throw new HanlinException(ErrorCodes.UnsupportedModel, $"GGUF file '{path}' uses RoPE frequency scaling, which Hanlin does not apply to GGUF models yet; load the Hugging Face directory instead.");
+            throw new HanlinException(ErrorCodes.UnsupportedModel, $"GGUF file '{path}' uses '{scaling}' RoPE scaling, which Hanlin does not apply to GGUF models yet; load the Hugging Face directory instead.");
         }
 
         long Int(string key) => file.GetInteger($"{architecture}.{key}")
@@ -48,6 +51,10 @@ internal static class GgufLlamaLoader
             TiedClassifier = !file.TryGetTensor("output.weight", out _),
         };
         config.Validate(path);
+        if (hasFrequencyFactors)
+        {
+            config = config with { RopeFrequencyFactors = ReadFrequencyFactors(file, path, config.HeadDim / 2) };
+        }
 
         var owned = new List<Tensor>();
         Tensor Read(string name)
@@ -103,5 +110,17 @@ internal static class GgufLlamaLoader
 
             throw;
         }
+    }
+
+    private static float[] ReadFrequencyFactors(GgufFile file, string path, int pairs)
+    {
+        using var scope = NewDisposeScope();
+        var factors = file.ReadFp32("rope_freqs.weight").reshape(-1).data<float>().ToArray();
+        if (factors.Length != pairs || Array.Exists(factors, f => !(f > 0) || float.IsInfinity(f)))
+        {
+            throw new HanlinException(ErrorCodes.CorruptFile, $"GGUF file '{path}' has a rope_freqs.weight of {factors.Length} values where {pairs} positive factors (head size / 2) were expected.");
+        }
+
+        return factors;
     }
 }

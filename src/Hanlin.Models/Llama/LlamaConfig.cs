@@ -24,6 +24,13 @@ public sealed record LlamaConfig(int Dim, int HiddenDim, int Layers, int Heads, 
     /// <summary>Llama-3 frequency-dependent RoPE scaling, or null for plain RoPE.</summary>
     public Llama3RopeScaling? RopeScaling { get; init; }
 
+    /// <summary>
+    /// Per-pair RoPE frequency divisors (<c>HeadDim / 2</c> of them; pair j turns at θ^(−2j/headDim) / factor[j]), as
+    /// GGUF files of Llama-3.1-style models carry them in <c>rope_freqs.weight</c>; null for none. Applied after
+    /// <see cref="RopeScaling"/>, though a file carries one or the other.
+    /// </summary>
+    public IReadOnlyList<float>? RopeFrequencyFactors { get; init; }
+
     /// <summary>Whether the query, key and value projections add a bias (Qwen2; Llama with <c>attention_bias</c>).</summary>
     public bool AttentionBias { get; init; }
 

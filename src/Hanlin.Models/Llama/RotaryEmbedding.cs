@@ -32,6 +32,11 @@ internal sealed class RotaryEmbedding : IDisposable
                     frequency = scaling.Scale(frequency);
                 }
 
+                if (config.RopeFrequencyFactors is { } factors)
+                {
+                    frequency /= factors[j]; // llama.cpp's ggml_rope_ext divides θ by the factor the same way
+                }
+
                 var angle = pos * frequency;
                 cos[(pos * half) + j] = MathF.Cos(angle);
                 sin[(pos * half) + j] = MathF.Sin(angle);

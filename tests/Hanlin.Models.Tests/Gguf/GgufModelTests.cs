@@ -36,6 +36,49 @@ public sealed class GgufModelTests : IDisposable
     }
 
     [Fact]
+    public async Task A_llama_gguf_with_rope_frequency_factors_computes_what_the_llama3_scaling_they_encode_computes()
+    {
+        // Head size 16 with an original context of 32: pair 0 keeps its frequency, pair 1 is interpolated, the rest
+        // are divided by 8, so every branch of the llama3 scaling is in the factors.
+        var scaling = new Llama3RopeScaling(8, 1, 4, 32);
+        using var source = LlamaModel.CreateRandom(new LlamaConfig(64, 128, 2, 4, 2, 100, 64) { RopeScaling = scaling }, seed: 4);
+        var c = source.Config;
+        var factors = Enumerable.Range(0, c.HeadDim / 2).Select(j =>
+        {
+            var frequency = 1f / MathF.Pow(c.RopeTheta, 2 * j / (float)c.HeadDim);
+            return frequency / scaling.Scale(frequency); // llama.cpp's convert_hf_to_gguf.py: rope_factors = 1 / scaled share
+        }).ToArray();
+        Assert.Contains(factors, f => f == 1f);
+        Assert.Contains(factors, f => f > 1.5f && f < 7.5f);
+        Assert.Contains(factors, f => Math.Abs(f - 8f) < 1e-4f);
+        var path = WriteGguf(source, _temp.File("llama31.gguf"), ropeFrequencyFactors: factors);
+
+        using var model = await LlamaModel.LoadGgufAsync(path, cancellationToken: TestContext.Current.CancellationToken);
+
+        Assert.Null(model.Config.RopeScaling);
+        Assert.Equal(factors, model.Config.RopeFrequencyFactors);
+        using var scope = NewDisposeScope();
+        var tokens = tensor(Enumerable.Range(0, 48).Select(i => (long)((i * 37) % 100)).ToArray(), 1, 48);
+        using var cacheA = source.CreateCache();
+        using var cacheB = model.CreateCache();
+        var expected = source.Forward(tokens, 0, cacheA);
+        var actual = model.Forward(tokens, 0, cacheB);
+        Assert.True(expected.allclose(actual, rtol: 0, atol: 1e-5), $"max difference {(expected - actual).abs().max().item<float>()}");
+    }
+
+    [Fact]
+    public async Task A_gguf_with_rope_frequency_factors_of_the_wrong_length_is_corrupt()
+    {
+        using var source = LlamaModel.LoadLlama2c(Stories260K.Checkpoint);
+        var path = WriteGguf(source, _temp.File("bad-rope.gguf"), ropeFrequencyFactors: [1f, 2f, 3f]);
+
+        var error = await Assert.ThrowsAsync<HanlinException>(() => LlamaModel.LoadGgufAsync(path, cancellationToken: TestContext.Current.CancellationToken));
+
+        Assert.Equal(ErrorCodes.CorruptFile, error.Code);
+        Assert.Contains("rope_freqs.weight", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_gguf_missing_a_layer_tensor_names_it()
     {
         using var source = LlamaModel.LoadLlama2c(Stories260K.Checkpoint);
@@ -57,7 +100,7 @@ public sealed class GgufModelTests : IDisposable
 
     // llama.cpp's layout: ggml dimensions are the PyTorch shape reversed; llama-architecture q/k weights are stored
     // for interleaved-pairs RoPE, which is the llama2.c layout of the source.
-    private static string WriteGguf(LlamaModel model, string path, string? skip = null)
+    private static string WriteGguf(LlamaModel model, string path, string? skip = null, float[]? ropeFrequencyFactors = null)
     {
         var c = model.Config;
         var w = model.Weights;
@@ -100,6 +143,10 @@ public sealed class GgufModelTests : IDisposable
         }
 
         Add("output_norm.weight", w.FinalNorm);
+        if (ropeFrequencyFactors is not null)
+        {
+            Add("rope_freqs.weight", tensor(ropeFrequencyFactors));
+        }
         if (!ReferenceEquals(w.Classifier, w.TokenEmbedding))
         {
             Add("output.weight", w.Classifier);
