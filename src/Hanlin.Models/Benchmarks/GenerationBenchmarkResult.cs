@@ -9,6 +9,7 @@ namespace Hanlin.Models.Benchmarks;
 /// <param name="TimeToFirstToken">Prompt forward plus choosing the first token.</param>
 /// <param name="DecodeTokens">Tokens decoded one at a time after the prompt.</param>
 /// <param name="DecodeTokensPerSecond">Decoded tokens divided by their wall time.</param>
+/// <param name="DecodeCpuMillisecondsPerToken">Process CPU time (all threads) per decoded token, in milliseconds.</param>
 /// <param name="PeakWorkingSetBytes">Process peak resident memory after the run.</param>
 public sealed record GenerationBenchmarkResult(
     string Model,
@@ -19,4 +20,5 @@ public sealed record GenerationBenchmarkResult(
     TimeSpan TimeToFirstToken,
     int DecodeTokens,
     double DecodeTokensPerSecond,
+    double DecodeCpuMillisecondsPerToken,
     long PeakWorkingSetBytes);

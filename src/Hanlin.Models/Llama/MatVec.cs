@@ -178,39 +178,134 @@ internal static unsafe class MatVec
         return Vector128.Create(s0, s1, s2, s3);
     }
 
-    /// <summary><see cref="DotBf16"/> of one weight row with four inputs at once, widening each block once; bit-identical to it per input.</summary>
-    internal static Vector128<float> DotBf16x4(ushort* w, float* x0, float* x1, float* x2, float* x3, int n)
+    /// <summary>
+    /// Reorders x for <see cref="DotBf16Split"/>: in each block of 32, the 16 even-indexed values, then the 16
+    /// odd-indexed ones; the tail past the last full block is copied as is. n floats from x to split.
+    /// </summary>
+    internal static void SplitForBf16(float* x, float[] split, int n)
     {
-        Vector512<float> a00 = default, a01 = default, a10 = default, a11 = default;
-        Vector512<float> a20 = default, a21 = default, a30 = default, a31 = default;
+        fixed (float* destination = split)
+        {
+            SplitForBf16(x, destination, n);
+        }
+    }
+
+    /// <summary><see cref="SplitForBf16(float*, float[], int)"/> into memory at <paramref name="split"/> (n floats).</summary>
+    internal static void SplitForBf16(float* x, float* split, int n)
+    {
+        var blocks = n & ~31;
+        for (var b = 0; b < blocks; b += 32)
+        {
+            for (var j = 0; j < 16; j++)
+            {
+                split[b + j] = x[b + (2 * j)];
+                split[b + 16 + j] = x[b + (2 * j) + 1];
+            }
+        }
+
+        for (var i = blocks; i < n; i++)
+        {
+            split[i] = x[i];
+        }
+    }
+
+    /// <summary>
+    /// Dot product of n bf16 weights with x reordered by <see cref="SplitForBf16(float*, float*, int)"/>. A 64-byte load holds 32 bf16
+    /// values as 16 pairs in 32-bit lanes: shifting each lane left 16 gives the even values as fp32 and masking off
+    /// the low half gives the odd ones, two cheap ops instead of two widening shuffles per 32 weights.
+    /// </summary>
+    internal static float DotBf16Split(ushort* w, float* split, int n)
+    {
+        var a0 = Vector512<float>.Zero;
+        var a1 = Vector512<float>.Zero;
+        var a2 = Vector512<float>.Zero;
+        var a3 = Vector512<float>.Zero;
+        var high = Vector512.Create(0xFFFF0000u);
         var i = 0;
+        for (; i + 64 <= n; i += 64)
+        {
+            var v0 = Avx512F.LoadVector512((uint*)(w + i));
+            var v1 = Avx512F.LoadVector512((uint*)(w + i + 32));
+            a0 = Avx512F.FusedMultiplyAdd(Avx512F.ShiftLeftLogical(v0, 16).AsSingle(), Avx512F.LoadVector512(split + i), a0);
+            a1 = Avx512F.FusedMultiplyAdd(Avx512F.And(v0, high).AsSingle(), Avx512F.LoadVector512(split + i + 16), a1);
+            a2 = Avx512F.FusedMultiplyAdd(Avx512F.ShiftLeftLogical(v1, 16).AsSingle(), Avx512F.LoadVector512(split + i + 32), a2);
+            a3 = Avx512F.FusedMultiplyAdd(Avx512F.And(v1, high).AsSingle(), Avx512F.LoadVector512(split + i + 48), a3);
+        }
+
         for (; i + 32 <= n; i += 32)
         {
-            var w0 = Widen(w + i);
-            var w1 = Widen(w + i + 16);
-            a00 = Avx512F.FusedMultiplyAdd(w0, Avx512F.LoadVector512(x0 + i), a00);
-            a01 = Avx512F.FusedMultiplyAdd(w1, Avx512F.LoadVector512(x0 + i + 16), a01);
-            a10 = Avx512F.FusedMultiplyAdd(w0, Avx512F.LoadVector512(x1 + i), a10);
-            a11 = Avx512F.FusedMultiplyAdd(w1, Avx512F.LoadVector512(x1 + i + 16), a11);
-            a20 = Avx512F.FusedMultiplyAdd(w0, Avx512F.LoadVector512(x2 + i), a20);
-            a21 = Avx512F.FusedMultiplyAdd(w1, Avx512F.LoadVector512(x2 + i + 16), a21);
-            a30 = Avx512F.FusedMultiplyAdd(w0, Avx512F.LoadVector512(x3 + i), a30);
-            a31 = Avx512F.FusedMultiplyAdd(w1, Avx512F.LoadVector512(x3 + i + 16), a31);
+            var v0 = Avx512F.LoadVector512((uint*)(w + i));
+            a0 = Avx512F.FusedMultiplyAdd(Avx512F.ShiftLeftLogical(v0, 16).AsSingle(), Avx512F.LoadVector512(split + i), a0);
+            a1 = Avx512F.FusedMultiplyAdd(Avx512F.And(v0, high).AsSingle(), Avx512F.LoadVector512(split + i + 16), a1);
         }
 
-        for (; i + 16 <= n; i += 16)
+        var sum = Vector512.Sum((a0 + a1) + (a2 + a3));
+        for (; i < n; i++)
         {
-            var w0 = Widen(w + i);
-            a00 = Avx512F.FusedMultiplyAdd(w0, Avx512F.LoadVector512(x0 + i), a00);
-            a10 = Avx512F.FusedMultiplyAdd(w0, Avx512F.LoadVector512(x1 + i), a10);
-            a20 = Avx512F.FusedMultiplyAdd(w0, Avx512F.LoadVector512(x2 + i), a20);
-            a30 = Avx512F.FusedMultiplyAdd(w0, Avx512F.LoadVector512(x3 + i), a30);
+            sum += BitConverter.Int32BitsToSingle(w[i] << 16) * split[i];
         }
 
-        var s0 = Vector512.Sum(a00 + a01);
-        var s1 = Vector512.Sum(a10 + a11);
-        var s2 = Vector512.Sum(a20 + a21);
-        var s3 = Vector512.Sum(a30 + a31);
+        return sum;
+    }
+
+    /// <summary>
+    /// <see cref="DotBf16Split"/> of one weight row with four split inputs at once: each 64-byte block of the row is
+    /// loaded and converted once for all four, and every input keeps <see cref="DotBf16Split"/>'s own accumulators and
+    /// order of additions, so each result is bit-identical to it (a sequence decoded in a batch gets the logits it gets alone).
+    /// </summary>
+    internal static Vector128<float> DotBf16Splitx4(ushort* w, float* x0, float* x1, float* x2, float* x3, int n)
+    {
+        Vector512<float> a00 = default, a01 = default, a02 = default, a03 = default;
+        Vector512<float> a10 = default, a11 = default, a12 = default, a13 = default;
+        Vector512<float> a20 = default, a21 = default, a22 = default, a23 = default;
+        Vector512<float> a30 = default, a31 = default, a32 = default, a33 = default;
+        var high = Vector512.Create(0xFFFF0000u);
+        var i = 0;
+        for (; i + 64 <= n; i += 64)
+        {
+            var v0 = Avx512F.LoadVector512((uint*)(w + i));
+            var v1 = Avx512F.LoadVector512((uint*)(w + i + 32));
+            var e0 = Avx512F.ShiftLeftLogical(v0, 16).AsSingle();
+            var o0 = Avx512F.And(v0, high).AsSingle();
+            var e1 = Avx512F.ShiftLeftLogical(v1, 16).AsSingle();
+            var o1 = Avx512F.And(v1, high).AsSingle();
+            a00 = Avx512F.FusedMultiplyAdd(e0, Avx512F.LoadVector512(x0 + i), a00);
+            a01 = Avx512F.FusedMultiplyAdd(o0, Avx512F.LoadVector512(x0 + i + 16), a01);
+            a02 = Avx512F.FusedMultiplyAdd(e1, Avx512F.LoadVector512(x0 + i + 32), a02);
+            a03 = Avx512F.FusedMultiplyAdd(o1, Avx512F.LoadVector512(x0 + i + 48), a03);
+            a10 = Avx512F.FusedMultiplyAdd(e0, Avx512F.LoadVector512(x1 + i), a10);
+            a11 = Avx512F.FusedMultiplyAdd(o0, Avx512F.LoadVector512(x1 + i + 16), a11);
+            a12 = Avx512F.FusedMultiplyAdd(e1, Avx512F.LoadVector512(x1 + i + 32), a12);
+            a13 = Avx512F.FusedMultiplyAdd(o1, Avx512F.LoadVector512(x1 + i + 48), a13);
+            a20 = Avx512F.FusedMultiplyAdd(e0, Avx512F.LoadVector512(x2 + i), a20);
+            a21 = Avx512F.FusedMultiplyAdd(o0, Avx512F.LoadVector512(x2 + i + 16), a21);
+            a22 = Avx512F.FusedMultiplyAdd(e1, Avx512F.LoadVector512(x2 + i + 32), a22);
+            a23 = Avx512F.FusedMultiplyAdd(o1, Avx512F.LoadVector512(x2 + i + 48), a23);
+            a30 = Avx512F.FusedMultiplyAdd(e0, Avx512F.LoadVector512(x3 + i), a30);
+            a31 = Avx512F.FusedMultiplyAdd(o0, Avx512F.LoadVector512(x3 + i + 16), a31);
+            a32 = Avx512F.FusedMultiplyAdd(e1, Avx512F.LoadVector512(x3 + i + 32), a32);
+            a33 = Avx512F.FusedMultiplyAdd(o1, Avx512F.LoadVector512(x3 + i + 48), a33);
+        }
+
+        for (; i + 32 <= n; i += 32)
+        {
+            var v0 = Avx512F.LoadVector512((uint*)(w + i));
+            var e0 = Avx512F.ShiftLeftLogical(v0, 16).AsSingle();
+            var o0 = Avx512F.And(v0, high).AsSingle();
+            a00 = Avx512F.FusedMultiplyAdd(e0, Avx512F.LoadVector512(x0 + i), a00);
+            a01 = Avx512F.FusedMultiplyAdd(o0, Avx512F.LoadVector512(x0 + i + 16), a01);
+            a10 = Avx512F.FusedMultiplyAdd(e0, Avx512F.LoadVector512(x1 + i), a10);
+            a11 = Avx512F.FusedMultiplyAdd(o0, Avx512F.LoadVector512(x1 + i + 16), a11);
+            a20 = Avx512F.FusedMultiplyAdd(e0, Avx512F.LoadVector512(x2 + i), a20);
+            a21 = Avx512F.FusedMultiplyAdd(o0, Avx512F.LoadVector512(x2 + i + 16), a21);
+            a30 = Avx512F.FusedMultiplyAdd(e0, Avx512F.LoadVector512(x3 + i), a30);
+            a31 = Avx512F.FusedMultiplyAdd(o0, Avx512F.LoadVector512(x3 + i + 16), a31);
+        }
+
+        var s0 = Vector512.Sum((a00 + a01) + (a02 + a03));
+        var s1 = Vector512.Sum((a10 + a11) + (a12 + a13));
+        var s2 = Vector512.Sum((a20 + a21) + (a22 + a23));
+        var s3 = Vector512.Sum((a30 + a31) + (a32 + a33));
         for (; i < n; i++)
         {
             var weight = BitConverter.Int32BitsToSingle(w[i] << 16);

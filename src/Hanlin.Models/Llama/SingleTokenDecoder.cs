@@ -28,7 +28,9 @@ internal sealed unsafe class SingleTokenDecoder
     private readonly LlamaWeights _weights; // keeps the tensors behind the addresses below alive
     private readonly RotaryEmbedding _rope;
     private readonly bool _bf16;
-    private readonly int _parts = Math.Clamp(Environment.ProcessorCount, 1, 8);
+    private readonly DecodeThreads _threads = DecodeThreads.Shared;
+    private readonly ProjectJob _projectJob = new();
+    private readonly AttendJob _attendJob;
     private readonly float[] _finalNorm;
     private readonly float[]?[] _bq, _bk, _bv;
     private readonly float[][] _attentionNorms, _ffnNorms;
@@ -37,7 +39,7 @@ internal sealed unsafe class SingleTokenDecoder
     // Pinned scratch for _capacity sequences, row b at b * width (the pinned object heap never moves them, so their
     // addresses can cross threads); reallocated, with the projections that point into it, when more sequences come.
     private int _capacity;
-    private float[] _x = [], _h = [], _q = [], _k = [], _v = [], _attention = [], _gate = [], _up = [], _scores = [];
+    private float[] _x = [], _h = [], _q = [], _k = [], _v = [], _attention = [], _gate = [], _up = [], _scores = [], _split = [];
     private Layer[] _layers = [];
     private Projection[] _classifier = [];
 
@@ -48,6 +50,7 @@ internal sealed unsafe class SingleTokenDecoder
         _rope = rope;
         _bf16 = weights.TokenEmbedding.dtype == ScalarType.BFloat16;
         _hStride = Math.Max(config.Dim, config.HiddenDim);
+        _attendJob = new AttendJob(this);
         _attentionNorms = [.. weights.Layers.Select(l => Floats(l.AttentionNorm))];
         _ffnNorms = [.. weights.Layers.Select(l => Floats(l.FfnNorm))];
         _bq = [.. weights.Layers.Select(l => l.Bq is null ? null : Floats(l.Bq))];
@@ -178,6 +181,7 @@ internal sealed unsafe class SingleTokenDecoder
         _gate = Scratch(rows * c.HiddenDim);
         _up = Scratch(rows * c.HiddenDim);
         _scores = Scratch(rows * c.Heads * c.MaxSequenceLength);
+        _split = Scratch(rows * _hStride);
         _layers = [.. _weights.Layers.Select(l => new Layer(
             [new(Address(l.Wq), Address(_q), c.Dim, c.Dim), new(Address(l.Wk), Address(_k), c.KvDim, c.KvDim), new(Address(l.Wv), Address(_v), c.KvDim, c.KvDim)],
             [new(Address(l.Wo), Address(_h), c.Dim, _hStride)],
@@ -280,21 +284,20 @@ internal sealed unsafe class SingleTokenDecoder
     {
         var c = _config;
         var pairs = where.Length * c.Heads;
-        var parts = Math.Min(_parts, pairs);
-        var perPart = (pairs + parts - 1) / parts;
         long work = 0;
         foreach (var row in where)
         {
             work += (long)(row.Position + 1) * c.Dim;
         }
 
-        if (parts == 1 || work < ParallelMultiplyAdds / 4)
+        if (_threads.Workers == 0 || work < ParallelMultiplyAdds / 4)
         {
             AttendHeads(0, pairs, where);
             return;
         }
 
-        Parallel.For(0, parts, part => AttendHeads(part * perPart, Math.Min(pairs, (part + 1) * perPart), where));
+        _attendJob.Set(where);
+        _threads.Run(_attendJob, pairs);
     }
 
     private void AttendHeads(int firstPair, int endPair, (nint Keys, nint Values, int Position, int MaxSeq)[] where)
@@ -361,7 +364,8 @@ internal sealed unsafe class SingleTokenDecoder
     }
 
     // y_i = W_i x for projections sharing one input, for each of `rows` inputs (input b at input + b * inputStride floats):
-    // the weights' rows, taken together, are split evenly across the cores, and each weight row serves every input in turn.
+    // the weights' rows, taken together, are cut into chunks that the decode threads share, and each weight row serves
+    // every input in turn. bf16 rows read their inputs in the order MatVec.SplitForBf16 puts them in.
     private void Project(Projection[] projections, nint input, int inputStride, int rows, int columns)
     {
         var weightRows = 0;
@@ -371,14 +375,28 @@ internal sealed unsafe class SingleTokenDecoder
         }
 
         var bf16 = _bf16;
-        if ((long)weightRows * columns * rows < ParallelMultiplyAdds || _parts == 1)
+        if (bf16)
+        {
+            var split = (float*)Address(_split);
+            for (var b = 0; b < rows; b++)
+            {
+                MatVec.SplitForBf16((float*)input + ((long)b * inputStride), split + ((long)b * _hStride), columns);
+            }
+
+            (input, inputStride) = ((nint)split, _hStride);
+        }
+
+        if ((long)weightRows * columns * rows < ParallelMultiplyAdds || _threads.Workers == 0)
         {
             ProjectRows(projections, input, inputStride, rows, columns, bf16, 0, weightRows);
             return;
         }
 
-        var perPart = (weightRows + _parts - 1) / _parts;
-        Parallel.For(0, _parts, part => ProjectRows(projections, input, inputStride, rows, columns, bf16, part * perPart, Math.Min(weightRows, (part + 1) * perPart)));
+        // Chunks of at least 16 rows, about 16 per thread: few enough that claiming them costs nothing next to the
+        // rows, many enough that a thread the scheduler runs late leaves little for the others to wait on.
+        var chunks = Math.Clamp(weightRows / 16, 1, 16 * (_threads.Workers + 1));
+        _projectJob.Set(projections, input, inputStride, rows, columns, bf16, weightRows, chunks);
+        _threads.Run(_projectJob, chunks);
     }
 
     private static void ProjectRows(Projection[] projections, nint input, int inputStride, int rows, int columns, bool bf16, int from, int to)
@@ -399,7 +417,7 @@ internal sealed unsafe class SingleTokenDecoder
                     var x1 = x0 + inputStride;
                     var x2 = x1 + inputStride;
                     var x3 = x2 + inputStride;
-                    var sums = bf16 ? MatVec.DotBf16x4((ushort*)weight, x0, x1, x2, x3, columns) : MatVec.DotF32x4((float*)weight, x0, x1, x2, x3, columns);
+                    var sums = bf16 ? MatVec.DotBf16Splitx4((ushort*)weight, x0, x1, x2, x3, columns) : MatVec.DotF32x4((float*)weight, x0, x1, x2, x3, columns);
                     for (var j = 0; j < 4; j++)
                     {
                         y[(long)(b + j) * projection.Stride] = sums.GetElement(j);
@@ -409,7 +427,7 @@ internal sealed unsafe class SingleTokenDecoder
                 for (; b < rows; b++)
                 {
                     var xb = x + ((long)b * inputStride);
-                    y[(long)b * projection.Stride] = bf16 ? MatVec.DotBf16((ushort*)weight, xb, columns) : MatVec.DotF32((float*)weight, xb, columns);
+                    y[(long)b * projection.Stride] = bf16 ? MatVec.DotBf16Split((ushort*)weight, xb, columns) : MatVec.DotF32((float*)weight, xb, columns);
                 }
             }
 
@@ -424,4 +442,27 @@ internal sealed unsafe class SingleTokenDecoder
     private readonly record struct Projection(nint Weight, nint Output, int Rows, int Stride);
 
     private sealed record Layer(Projection[] Qkv, Projection[] O, Projection[] GateUp, Projection[] Down);
+
+    private sealed class ProjectJob : DecodeThreads.Job
+    {
+        private Projection[] _projections = [];
+        private nint _input;
+        private int _inputStride, _rows, _columns, _weightRows, _chunks;
+        private bool _bf16;
+
+        public void Set(Projection[] projections, nint input, int inputStride, int rows, int columns, bool bf16, int weightRows, int chunks) =>
+            (_projections, _input, _inputStride, _rows, _columns, _bf16, _weightRows, _chunks) = (projections, input, inputStride, rows, columns, bf16, weightRows, chunks);
+
+        public override void Run(int chunk) => ProjectRows(
+            _projections, _input, _inputStride, _rows, _columns, _bf16, (int)((long)_weightRows * chunk / _chunks), (int)((long)_weightRows * (chunk + 1) / _chunks));
+    }
+
+    private sealed class AttendJob(SingleTokenDecoder decoder) : DecodeThreads.Job
+    {
+        private (nint Keys, nint Values, int Position, int MaxSeq)[] _where = [];
+
+        public void Set((nint Keys, nint Values, int Position, int MaxSeq)[] where) => _where = where;
+
+        public override void Run(int chunk) => decoder.AttendHeads(chunk, chunk + 1, _where);
+    }
 }
