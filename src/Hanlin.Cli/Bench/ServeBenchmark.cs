@@ -49,7 +49,9 @@ internal sealed class ServeBenchmark
         {
             var coldStart = await WaitUntilReadyAsync(server, baseAddress, cancellationToken).ConfigureAwait(false);
             _progress?.Report($"server ready {coldStart:F0} ms after process start");
-            var warmUp = TimeSpan.FromSeconds(Math.Min(3, Math.Max(1, duration.TotalSeconds / 4)));
+            // Long enough for the JIT's tier-up (with profile-guided optimisation) to finish under load, as in a server that has
+            // been up for a minute; with a 3 s warm-up the first measured seconds still ran unoptimised code.
+            var warmUp = TimeSpan.FromSeconds(Math.Clamp(duration.TotalSeconds, 1, 10));
             var search = await LoadDriver.RunAsync(
                 baseAddress,
                 "/api/search",

@@ -41,6 +41,8 @@ internal sealed partial class FineTuningJobService(FineTuneStore store, IService
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // Off the host's starting thread at once, so opening the job store never delays Kestrel.
+        await Task.Yield();
         var executor = services.GetService<IFineTuneExecutor>();
         if (executor is null)
         {

@@ -3,6 +3,7 @@ using Hanlin.Core.Storage;
 using Hanlin.Core.Indexing;
 using Hanlin.Retrieval.Lexical;
 using Hanlin.Retrieval.Vectors;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -15,18 +16,16 @@ namespace Hanlin.Server.Hosting;
 internal sealed partial class StartupInitializer : BackgroundService
 {
     private readonly IKnowledgeStore _store;
-    private readonly LuceneChunkIndex _index;
-    private readonly IChunkIndex _chunkIndex;
     private readonly ServerReadiness _readiness;
     private readonly IServiceProvider _services;
     private readonly ILogger<StartupInitializer> _logger;
 
-    public StartupInitializer(IKnowledgeStore store, LuceneChunkIndex index, IChunkIndex chunkIndex, ServerReadiness readiness, IServiceProvider services, ILogger<StartupInitializer> logger)
+    // The indexes are resolved in ExecuteAsync, not injected: opening them (Lucene readers, the memory cache) is a few
+    // hundred milliseconds of a cold start that then overlaps Kestrel's own start instead of preceding it.
+    public StartupInitializer(IKnowledgeStore store, ServerReadiness readiness, IServiceProvider services, ILogger<StartupInitializer> logger)
     {
         _services = services;
         _store = store;
-        _index = index;
-        _chunkIndex = chunkIndex;
         _readiness = readiness;
         _logger = logger;
     }
@@ -34,11 +33,16 @@ internal sealed partial class StartupInitializer : BackgroundService
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var clock = Stopwatch.StartNew();
+
+        // ExecuteAsync runs on the host's starting thread up to its first real wait; leave it at once so the host
+        // goes on to start Kestrel while this thread opens the store and the index.
+        await Task.Yield();
         try
         {
             await _store.InitializeAsync(stoppingToken).ConfigureAwait(false);
-            var report = await _index.SynchronizeAsync(_store, rebuild: false, stoppingToken).ConfigureAwait(false);
-            if (_chunkIndex is VectorChunkIndex vectors)
+            var index = _services.GetRequiredService<LuceneChunkIndex>();
+            var report = await index.SynchronizeAsync(_store, rebuild: false, stoppingToken).ConfigureAwait(false);
+            if (_services.GetRequiredService<IChunkIndex>() is VectorChunkIndex vectors)
             {
                 var embedded = await vectors.EmbedMissingAsync(_store, stoppingToken).ConfigureAwait(false);
                 LogEmbedded(embedded);
