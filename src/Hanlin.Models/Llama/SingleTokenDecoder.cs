@@ -217,6 +217,7 @@ internal sealed unsafe class SingleTokenDecoder
     }
 
     // out = x / sqrt(mean(x²) + eps) · weight, in that order of rounding, as the TorchSharp path computes it in fp32.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void RmsNorm(ReadOnlySpan<float> x, float[] weight, Span<float> output)
     {
         var dim = _config.Dim;
@@ -300,6 +301,7 @@ internal sealed unsafe class SingleTokenDecoder
         _threads.Run(_attendJob, pairs);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void AttendHeads(int firstPair, int endPair, (nint Keys, nint Values, int Position, int MaxSeq)[] where)
     {
         var c = _config;
@@ -334,6 +336,7 @@ internal sealed unsafe class SingleTokenDecoder
     }
 
     // output[d] = Σ_t p[t] · V[t, d] over one key/value head's rows.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void WeightedSum(ReadOnlySpan<float> p, nint valueBase, long kvOffset, float* output, int headDim)
     {
         var d = 0;
@@ -399,6 +402,7 @@ internal sealed unsafe class SingleTokenDecoder
         _threads.Run(_projectJob, chunks);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ProjectRows(Projection[] projections, nint input, int inputStride, int rows, int columns, bool bf16, int from, int to)
     {
         var offset = 0;
