@@ -27,10 +27,19 @@ internal static class HuggingFaceCheckpointWriter
             throw new HanlinException(ErrorCodes.InvalidArgument, $"Cannot save the model into '{directory}': the directory is not empty (stale weight files there would be loaded with the new ones).");
         }
 
-        Directory.CreateDirectory(directory);
-        var dtype = weights.TokenEmbedding.dtype;
         var sourceConfig = Path.Combine(source, "config.json");
         var fromHuggingFace = Directory.Exists(source) && File.Exists(sourceConfig);
+        if (!fromHuggingFace && config.RopeFrequencyFactors is not null && config.RopeScaling is null)
+        {
+            // A config.json without them would load as a model with plain RoPE: every position past the short range
+            // would be rotated wrongly, silently. Refuse rather than write a model that answers differently.
+            throw new HanlinException(
+                ErrorCodes.UnsupportedModel,
+                $"Cannot save '{source}' as a Hugging Face model: its per-dimension RoPE frequency factors (GGUF rope_freqs.weight) have no rope_scaling that config.json could carry. Use the Hugging Face release of the model as the base instead.");
+        }
+
+        Directory.CreateDirectory(directory);
+        var dtype = weights.TokenEmbedding.dtype;
         var json = fromHuggingFace ? SourceConfig(sourceConfig, dtype) : NewConfig(config, dtype);
         cancellationToken.ThrowIfCancellationRequested();
 

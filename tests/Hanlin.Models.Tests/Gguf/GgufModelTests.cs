@@ -67,6 +67,22 @@ public sealed class GgufModelTests : IDisposable
     }
 
     [Fact]
+    public async Task A_gguf_with_rope_frequency_factors_is_not_saved_as_a_hugging_face_model_that_would_lose_them()
+    {
+        using var source = LlamaModel.CreateRandom(new LlamaConfig(64, 128, 2, 4, 2, 100, 64), seed: 5);
+        var factors = Enumerable.Range(0, source.Config.HeadDim / 2).Select(j => 1f + j).ToArray();
+        var path = WriteGguf(source, _temp.File("llama31-save.gguf"), ropeFrequencyFactors: factors);
+        using var model = await LlamaModel.LoadGgufAsync(path, cancellationToken: TestContext.Current.CancellationToken);
+        var output = _temp.File("exported");
+
+        var error = await Assert.ThrowsAsync<HanlinException>(() => model.SaveHuggingFaceAsync(output, TestContext.Current.CancellationToken));
+
+        Assert.Equal(ErrorCodes.UnsupportedModel, error.Code);
+        Assert.Contains("rope_freqs.weight", error.Message, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(output));
+    }
+
+    [Fact]
     public async Task A_gguf_with_rope_frequency_factors_of_the_wrong_length_is_corrupt()
     {
         using var source = LlamaModel.LoadLlama2c(Stories260K.Checkpoint);
