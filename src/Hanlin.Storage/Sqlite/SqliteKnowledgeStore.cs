@@ -184,14 +184,7 @@ public sealed class SqliteKnowledgeStore : IKnowledgeStore
     public Task<Collection?> FindCollectionAsync(string nameOrId, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(nameOrId);
-        return ReadAsync(
-            async (connection, ct) =>
-            {
-                using var query = Command(connection, $"SELECT {SqliteRows.CollectionIdentityColumns} FROM collections c WHERE c.id = $value OR c.name = $value ORDER BY c.id = $value DESC LIMIT 1");
-                query.Parameters.AddWithValue("$value", nameOrId);
-                return await ReadSingleAsync(query, SqliteRows.ReadCollectionIdentity, ct).ConfigureAwait(false);
-            },
-            cancellationToken);
+        return ReadAsync((connection, ct) => FindCollectionAsync(connection, null, nameOrId, ct, counted: false), cancellationToken);
     }
 
     /// <inheritdoc />
@@ -208,7 +201,7 @@ public sealed class SqliteKnowledgeStore : IKnowledgeStore
         ArgumentNullException.ThrowIfNull(nameOrId);
         return WriteAsync(async (connection, transaction, ct) =>
         {
-            var collection = await FindCollectionAsync(connection, transaction, nameOrId, ct).ConfigureAwait(false);
+            var collection = await FindCollectionAsync(connection, transaction, nameOrId, ct, counted: false).ConfigureAwait(false);
             if (collection is null)
             {
                 return false;
@@ -815,16 +808,17 @@ public sealed class SqliteKnowledgeStore : IKnowledgeStore
         }
     }
 
-    private static async Task<Collection?> FindCollectionAsync(SqliteConnection connection, SqliteTransaction? transaction, string nameOrId, CancellationToken cancellationToken)
+    // Without counting, the row alone is read: the counts sum over every document of the collection.
+    private static async Task<Collection?> FindCollectionAsync(SqliteConnection connection, SqliteTransaction? transaction, string nameOrId, CancellationToken cancellationToken, bool counted = true)
     {
         using var query = Command(connection, $"""
-            SELECT {SqliteRows.CollectionColumns} FROM collections c
+            SELECT {(counted ? SqliteRows.CollectionColumns : SqliteRows.CollectionIdentityColumns)} FROM collections c
             WHERE c.id = $value OR c.name = $value
             ORDER BY c.id = $value DESC
             LIMIT 1
             """, transaction);
         query.Parameters.AddWithValue("$value", nameOrId);
-        return await ReadSingleAsync(query, SqliteRows.ReadCollection, cancellationToken).ConfigureAwait(false);
+        return await ReadSingleAsync<Collection>(query, counted ? SqliteRows.ReadCollection : SqliteRows.ReadCollectionIdentity, cancellationToken).ConfigureAwait(false);
     }
 
     private static async Task<Collection?> FindCollectionByNameAsync(SqliteConnection connection, SqliteTransaction transaction, string name, CancellationToken cancellationToken)

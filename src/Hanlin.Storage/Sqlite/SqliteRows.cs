@@ -49,13 +49,11 @@ internal static class SqliteRows
         r.pages_needing_ocr, r.error_code, r.error_message
         """;
 
-    public static Collection ReadCollection(SqliteDataReader r) => new(
-        r.GetString(0),
-        r.GetString(1),
-        NullableString(r, 2),
-        Time(r.GetInt64(3)),
-        r.GetInt32(4),
-        r.GetInt64(5));
+    public static Collection ReadCollection(SqliteDataReader r) => ReadCollectionIdentity(r) with
+    {
+        DocumentCount = r.GetInt32(4),
+        ChunkCount = r.GetInt64(5),
+    };
 
     public static Collection ReadCollectionIdentity(SqliteDataReader r) => new(
         r.GetString(0),
