@@ -1,4 +1,3 @@
-using System.Text;
 using Lucene.Net.Analysis;
 using Lucene.Net.Analysis.TokenAttributes;
 
@@ -35,12 +34,20 @@ public sealed class DomainTermFilter : TokenFilter
     // One entry per bigram of the current run: the bigram itself (its text, offsets and position increment;
     // every other attribute of a CJK bigram has its default value, so a bigram is rebuilt from these instead
     // of capturing and restoring the whole attribute state, which cloned every attribute per bigram and cost
-    // more than the rest of the filter) and the index in _runText where its first character starts.
+    // more than the rest of the filter) and the index in _runChars where its first character starts.
+    // Token texts live in _tokenChars (a string per bigram was most of this filter's allocation); the run's
+    // own text, which dictionary terms are matched against, in _runChars. Both are reused from run to run:
+    // a run starts only once every token of the previous one has been emitted.
     private readonly List<BufferedToken> _run = [];
     private readonly List<int> _runTextStarts = [];
-    private readonly StringBuilder _runText = new();
-    private string _lastBigramTail = string.Empty;
-    private readonly Queue<BufferedToken> _pending = new();
+    private char[] _runChars = new char[64];
+    private int _runLength;
+    private char[] _tokenChars = new char[256];
+    private int _tokenLength;
+    private int _lastBigramTailStart;
+    private int _lastBigramTailLength;
+    private readonly List<BufferedToken> _pending = [];
+    private int _nextPending;
 
     // The non-bigram token that ended a run, held while the run is flushed. It is copied field by field into
     // reused storage rather than captured as a State: CaptureState clones every attribute (the term buffer
@@ -58,6 +65,7 @@ public sealed class DomainTermFilter : TokenFilter
     private bool _hasLookahead;
 
     // The usual look-ahead: the first bigram of the next run (CJK runs split at punctuation), kept without a state.
+    private char[] _lookaheadBigramText = new char[4];
     private BufferedToken? _lookaheadBigram;
     private bool _exhausted;
 
@@ -80,9 +88,15 @@ public sealed class DomainTermFilter : TokenFilter
     {
         while (true)
         {
-            if (_pending.Count > 0)
+            if (_nextPending < _pending.Count)
             {
-                Emit(_pending.Dequeue());
+                Emit(_pending[_nextPending++], _tokenChars);
+                if (_nextPending == _pending.Count)
+                {
+                    _pending.Clear();
+                    _nextPending = 0;
+                }
+
                 return true;
             }
 
@@ -94,7 +108,7 @@ public sealed class DomainTermFilter : TokenFilter
             bool hasToken;
             if (_lookaheadBigram is { } bigram)
             {
-                Emit(bigram);
+                Emit(bigram, _lookaheadBigramText);
                 _lookaheadBigram = null;
                 hasToken = true;
             }
@@ -120,7 +134,14 @@ public sealed class DomainTermFilter : TokenFilter
                 _keyword.IsKeyword = true;
                 if (_run.Count > 0 && !ContinuesRun())
                 {
-                    _lookaheadBigram = new BufferedToken(_term.ToString(), _offset.StartOffset, _offset.EndOffset, _positionIncrement.PositionIncrement, DoubleType);
+                    var length = _term.Length;
+                    if (_lookaheadBigramText.Length < length)
+                    {
+                        _lookaheadBigramText = new char[length];
+                    }
+
+                    Array.Copy(_term.Buffer, _lookaheadBigramText, length);
+                    _lookaheadBigram = new BufferedToken(0, length, _offset.StartOffset, _offset.EndOffset, _positionIncrement.PositionIncrement, DoubleType);
                     FlushRun();
                     continue;
                 }
@@ -151,6 +172,8 @@ public sealed class DomainTermFilter : TokenFilter
         base.Reset();
         ClearRun();
         _pending.Clear();
+        _nextPending = 0;
+        _tokenLength = 0;
         _hasLookahead = false;
         _lookaheadBigram = null;
         _exhausted = false;
@@ -192,18 +215,27 @@ public sealed class DomainTermFilter : TokenFilter
         // Adjacent bigrams overlap by one character: the next one starts where the previous one's
         // second character starts.
         var previousStart = _run[^1].Start;
-        var previousFirstLength = _runText.Length - _runTextStarts[^1];
+        var previousFirstLength = _runLength - _runTextStarts[^1];
         return _offset.StartOffset == previousStart + previousFirstLength;
     }
 
     private void AppendToRun()
     {
-        var text = _term.ToString();
-        var firstLength = text.Length > 1 && char.IsHighSurrogate(text[0]) ? 2 : 1;
-        _run.Add(new BufferedToken(text, _offset.StartOffset, _offset.EndOffset, _positionIncrement.PositionIncrement, DoubleType));
-        _runTextStarts.Add(_runText.Length);
-        _runText.Append(text, 0, Math.Min(firstLength, text.Length));
-        _lastBigramTail = text.Length > firstLength ? text[firstLength..] : string.Empty;
+        if (_run.Count == 0 && _pending.Count == 0)
+        {
+            // Every token of the previous run has been emitted: their texts can be overwritten.
+            _tokenLength = 0;
+        }
+
+        var buffer = _term.Buffer;
+        var length = _term.Length;
+        var firstLength = length > 1 && char.IsHighSurrogate(buffer[0]) ? 2 : 1;
+        var at = Append(ref _tokenChars, ref _tokenLength, buffer, 0, length);
+        _run.Add(new BufferedToken(at, length, _offset.StartOffset, _offset.EndOffset, _positionIncrement.PositionIncrement, DoubleType));
+        _runTextStarts.Add(_runLength);
+        Append(ref _runChars, ref _runLength, buffer, 0, Math.Min(firstLength, length));
+        _lastBigramTailStart = at + firstLength;
+        _lastBigramTailLength = Math.Max(0, length - firstLength);
     }
 
     private void FlushRun()
@@ -213,33 +245,47 @@ public sealed class DomainTermFilter : TokenFilter
             return;
         }
 
-        _runText.Append(_lastBigramTail);
-        var text = _runText.ToString();
+        Append(ref _runChars, ref _runLength, _tokenChars, _lastBigramTailStart, _lastBigramTailLength);
         for (var i = 0; i < _run.Count; i++)
         {
-            _pending.Enqueue(_run[i]);
+            _pending.Add(_run[i]);
             if (_dictionary.Count == 0)
             {
                 continue;
             }
 
             var start = _runTextStarts[i];
-            var length = _dictionary.LongestMatchAt(text, start);
+            var length = _dictionary.LongestMatchAt(_runChars.AsSpan(0, _runLength), start);
             if (length <= 2)
             {
                 continue;
             }
 
-            _pending.Enqueue(new BufferedToken(text.Substring(start, length), _run[i].Start, _run[i].Start + length, 0, DictionaryTokenType));
+            var at = Append(ref _tokenChars, ref _tokenLength, _runChars, start, length);
+            _pending.Add(new BufferedToken(at, length, _run[i].Start, _run[i].Start + length, 0, DictionaryTokenType));
         }
 
         ClearRun();
     }
 
-    private void Emit(BufferedToken token)
+    /// <summary>Appends <paramref name="count"/> chars of <paramref name="source"/> to a growable buffer; returns where they start.</summary>
+    private static int Append(ref char[] buffer, ref int length, char[] source, int start, int count)
+    {
+        if (buffer.Length < length + count)
+        {
+            Array.Resize(ref buffer, Math.Max(length + count, buffer.Length * 2));
+        }
+
+        Array.Copy(source, start, buffer, length, count);
+        var at = length;
+        length += count;
+        return at;
+    }
+
+    private void Emit(BufferedToken token, char[] text)
     {
         ClearAttributes();
-        _term.SetEmpty().Append(token.Text);
+        _term.CopyBuffer(text, token.TextStart, token.TextLength);
         _offset.SetOffset(token.Start, token.End);
         _positionIncrement.PositionIncrement = token.PositionIncrement;
         _type.Type = token.Type;
@@ -250,7 +296,8 @@ public sealed class DomainTermFilter : TokenFilter
     {
         _run.Clear();
         _runTextStarts.Clear();
-        _runText.Clear();
-        _lastBigramTail = string.Empty;
+        _runLength = 0;
+        _lastBigramTailStart = 0;
+        _lastBigramTailLength = 0;
     }
 }

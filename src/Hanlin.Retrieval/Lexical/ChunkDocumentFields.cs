@@ -1,4 +1,5 @@
 using Lucene.Net.Documents;
+using Lucene.Net.Index;
 
 namespace Hanlin.Retrieval.Lexical;
 
@@ -9,13 +10,18 @@ namespace Hanlin.Retrieval.Lexical;
 /// </summary>
 internal sealed class ChunkDocumentFields
 {
+    // Analysed fields keep term frequencies and norms (all BM25 needs) but no positions: no query Hanlin builds
+    // is positional. Lucene downgrades a field indexed with positions in older segments when they merge, so
+    // indexes written before stay readable and searchable.
+    private static readonly FieldType AnalysedType = NewAnalysedType();
+
     private readonly StringField _id = new(LuceneBm25Index.IdField, string.Empty, Field.Store.YES);
     private readonly StringField _collection = new(LuceneBm25Index.CollectionField, string.Empty, Field.Store.YES);
     private readonly StringField _document = new(LuceneBm25Index.DocumentField, string.Empty, Field.Store.YES);
-    private readonly TextField _text = new(LuceneBm25Index.TextField, string.Empty, Field.Store.NO);
-    private readonly TextField _name = new(LuceneBm25Index.TitleField, string.Empty, Field.Store.NO);
-    private readonly TextField _title = new(LuceneBm25Index.TitleField, string.Empty, Field.Store.NO);
-    private readonly TextField _section = new(LuceneBm25Index.SectionField, string.Empty, Field.Store.NO);
+    private readonly Field _text = new(LuceneBm25Index.TextField, string.Empty, AnalysedType);
+    private readonly Field _name = new(LuceneBm25Index.TitleField, string.Empty, AnalysedType);
+    private readonly Field _title = new(LuceneBm25Index.TitleField, string.Empty, AnalysedType);
+    private readonly Field _section = new(LuceneBm25Index.SectionField, string.Empty, AnalysedType);
     private readonly Int64Field _updated = new(LuceneBm25Index.UpdatedField, 0L, Field.Store.NO);
     private readonly StringField _version = new(LuceneBm25Index.VersionField, string.Empty, Field.Store.NO);
     private readonly Int32Field _page = new(LuceneBm25Index.PageField, 0, Field.Store.YES);
@@ -55,5 +61,12 @@ internal sealed class ChunkDocumentFields
         }
 
         return doc;
+    }
+
+    private static FieldType NewAnalysedType()
+    {
+        var type = new FieldType(TextField.TYPE_NOT_STORED) { IndexOptions = IndexOptions.DOCS_AND_FREQS };
+        type.Freeze();
+        return type;
     }
 }

@@ -3,7 +3,6 @@ using System.Diagnostics;
 using Hanlin.Core.Errors;
 using Hanlin.Retrieval.Analysis;
 using Lucene.Net.Analysis.TokenAttributes;
-using Lucene.Net.Documents;
 using Lucene.Net.Index;
 using Lucene.Net.Search;
 using Lucene.Net.Search.Similarities;
@@ -172,7 +171,7 @@ public sealed class LuceneBm25Index : IDisposable
         {
             foreach (var chunk in chunks)
             {
-                _writer.UpdateDocument(new Term(IdField, chunk.ChunkId), ToDocument(chunk));
+                _writer.UpdateDocument(new Term(IdField, chunk.ChunkId), new ChunkDocumentFields().Fill(chunk));
             }
         });
     }
@@ -703,41 +702,6 @@ public sealed class LuceneBm25Index : IDisposable
     }
 
     internal static string TagTerm(string key, string value) => string.Concat(key, "=", value);
-
-    private static Document ToDocument(IndexedChunk chunk)
-    {
-        var doc = new Document
-        {
-            new StringField(IdField, chunk.ChunkId, Field.Store.YES),
-            new StringField(CollectionField, chunk.CollectionId, Field.Store.YES),
-            new StringField(DocumentField, chunk.DocumentId, Field.Store.YES),
-            new TextField(TextField, chunk.Text, Field.Store.NO),
-            new TextField(TitleField, chunk.DocumentName, Field.Store.NO),
-            new TextField(SectionField, chunk.SectionPath, Field.Store.NO),
-            new Int64Field(UpdatedField, chunk.UpdatedAt.ToUnixTimeMilliseconds(), Field.Store.NO),
-        };
-        if (!string.IsNullOrWhiteSpace(chunk.Title))
-        {
-            doc.Add(new TextField(TitleField, chunk.Title, Field.Store.NO));
-        }
-
-        if (chunk.VersionId is { } version)
-        {
-            doc.Add(new StringField(VersionField, version, Field.Store.NO));
-        }
-
-        if (chunk.PageStart is { } page)
-        {
-            doc.Add(new Int32Field(PageField, page, Field.Store.YES));
-        }
-
-        foreach (var (key, value) in chunk.Tags)
-        {
-            doc.Add(new StringField(TagField, TagTerm(key, value), Field.Store.NO));
-        }
-
-        return doc;
-    }
 
     private void Write(Action write) => Write(refresh: true, write);
 
