@@ -47,9 +47,10 @@ public interface IKnowledgeStore : IAsyncDisposable
 
     /// <summary>
     /// Stores a new document, or a new version of the document with the same source name, and its chunks,
-    /// in one transaction; the previous version's chunks are removed in the same transaction.
+    /// in one transaction; the previous version's chunks are removed in the same transaction. Returns what was
+    /// stored, chunk ids included.
     /// </summary>
-    Task<(Document Document, DocumentVersion Version)> SaveVersionAsync(NewDocumentVersion version, CancellationToken cancellationToken = default);
+    Task<SavedVersion> SaveVersionAsync(NewDocumentVersion version, CancellationToken cancellationToken = default);
 
     /// <summary>Records that the latest attempt to ingest an existing document failed (content untouched).</summary>
     Task RecordDocumentErrorAsync(string documentId, string errorCode, string errorMessage, CancellationToken cancellationToken = default);

@@ -217,11 +217,10 @@ public sealed partial class DocumentProcessor
             normalized.PageCount,
             normalized.PagesNeedingOcr,
             kept);
-        var (document, stored) = await _store.SaveVersionAsync(version, cancellationToken).ConfigureAwait(false);
+        var (document, stored, storedChunks) = await _store.SaveVersionAsync(version, cancellationToken).ConfigureAwait(false);
 
         // Storage has committed: from here on the file is ingested whatever happens, so nothing is cancelled.
         // An index that fails to follow is repaired from storage by its owner (see IChunkIndex).
-        var storedChunks = await _store.GetChunksAsync(document.Id, CancellationToken.None).ConfigureAwait(false);
         fingerprints.RemoveDocument(document.Id);
         foreach (var chunk in storedChunks)
         {

@@ -286,7 +286,7 @@ public sealed class SqliteKnowledgeStore : IKnowledgeStore
     /// ...) rolls the whole call back and leaves the previous version and its chunks as they were.
     /// </remarks>
     /// <exception cref="HanlinException"><c>collection_not_found</c>, or <c>invalid_argument</c> for bad input.</exception>
-    public Task<(Document Document, DocumentVersion Version)> SaveVersionAsync(NewDocumentVersion version, CancellationToken cancellationToken = default)
+    public Task<SavedVersion> SaveVersionAsync(NewDocumentVersion version, CancellationToken cancellationToken = default)
     {
         Validate(version);
         return WriteAsync(async (connection, transaction, ct) =>
@@ -339,8 +339,8 @@ public sealed class SqliteKnowledgeStore : IKnowledgeStore
                 await purge.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
             }
 
-            await InsertChunksAsync(connection, transaction, document, version.Chunks, ct).ConfigureAwait(false);
-            return (document, stored);
+            var chunks = await InsertChunksAsync(connection, transaction, document, version.Chunks, ct).ConfigureAwait(false);
+            return new SavedVersion(document, stored, chunks);
         }, cancellationToken);
     }
 
@@ -918,9 +918,13 @@ public sealed class SqliteKnowledgeStore : IKnowledgeStore
         await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>One prepared statement, parameters rebound per chunk: the hot path of ingestion.</summary>
-    private static async Task InsertChunksAsync(SqliteConnection connection, SqliteTransaction transaction, Document document, IReadOnlyList<ChunkDraft> chunks, CancellationToken cancellationToken)
+    /// <summary>
+    /// One prepared statement, parameters rebound per chunk: the hot path of ingestion. Returns the stored chunks
+    /// in ordinal order, as reading them back would.
+    /// </summary>
+    private static async Task<IReadOnlyList<Chunk>> InsertChunksAsync(SqliteConnection connection, SqliteTransaction transaction, Document document, IReadOnlyList<ChunkDraft> chunks, CancellationToken cancellationToken)
     {
+        var stored = new List<Chunk>(chunks.Count);
         using var insert = Command(connection, InsertChunkSql, transaction);
         var p = insert.Parameters;
         var id = p.Add("$id", SqliteType.Text);
@@ -949,7 +953,8 @@ public sealed class SqliteKnowledgeStore : IKnowledgeStore
                 throw new HanlinException(ErrorCodes.InvalidArgument, $"'{document.SourceName}' has a null chunk; the document was left at its previous version.");
             }
 
-            id.Value = HanlinId.New(HanlinId.ChunkPrefix);
+            var chunkId = HanlinId.New(HanlinId.ChunkPrefix);
+            id.Value = chunkId;
             ordinal.Value = chunk.Ordinal;
             text.Value = (object?)chunk.Text ?? DBNull.Value;
             sectionPath.Value = (object?)chunk.SectionPath ?? DBNull.Value;
@@ -974,7 +979,27 @@ public sealed class SqliteKnowledgeStore : IKnowledgeStore
                     $"Chunk {chunk.Ordinal} of '{document.SourceName}' cannot be stored ({ex.Message}); the document was left at its previous version.",
                     ex);
             }
+
+            // The NOT NULL columns have rejected a null text, section path or hash by now.
+            stored.Add(new Chunk(
+                chunkId,
+                document.Id,
+                document.CurrentVersionId,
+                chunk.Ordinal,
+                chunk.Text!,
+                chunk.SectionPath!,
+                chunk.PageStart,
+                chunk.PageEnd,
+                chunk.CharStart,
+                chunk.CharEnd,
+                chunk.TokenCount,
+                chunk.ContentHash!,
+                chunk.SimHash,
+                chunk.Kind));
         }
+
+        stored.Sort((a, b) => a.Ordinal.CompareTo(b.Ordinal));
+        return stored;
     }
 
     private static async Task<IngestionJob?> GetJobAsync(SqliteConnection connection, SqliteTransaction? transaction, string jobId, CancellationToken cancellationToken)

@@ -26,6 +26,21 @@ public sealed class DocumentStoreTests
     }
 
     [Fact]
+    public async Task A_save_returns_the_stored_chunks_exactly_as_reading_them_back_would()
+    {
+        await using var sandbox = await CreateAsync();
+        var collection = await sandbox.CollectionAsync();
+        var drafts = Chunks(4, "x").Reverse().ToList();
+
+        var saved = await sandbox.Store.SaveVersionAsync(Version(collection.Id, "a.txt", "a", drafts), Ct);
+
+        var readBack = await sandbox.Store.GetChunksAsync(saved.Document.Id, Ct);
+        Assert.Equal(readBack, saved.Chunks);
+        Assert.Equal([0, 1, 2, 3], saved.Chunks.Select(c => c.Ordinal));
+        Assert.All(saved.Chunks, c => Assert.Equal(saved.Version.Id, c.VersionId));
+    }
+
+    [Fact]
     public async Task A_first_save_creates_version_one_with_its_chunks_and_provenance()
     {
         await using var sandbox = await CreateAsync();
