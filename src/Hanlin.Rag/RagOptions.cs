@@ -48,6 +48,17 @@ public sealed class RagOptions
     /// </summary>
     public string? DefaultChatModel { get; set; }
 
+    /// <summary>
+    /// Most searches and extractive answers computed at once; 0 means one per processor. Queries beyond it wait
+    /// in arrival order (see <see cref="Search.QueryAdmission"/>).
+    /// </summary>
+    [Range(0, 1024)]
+    public int MaxConcurrentQueries { get; set; }
+
+    /// <summary>Most queries waiting for their turn; one more is refused with <c>overloaded</c> (HTTP 503).</summary>
+    [Range(1, 1_000_000)]
+    public int QueryQueueLimit { get; set; } = 1024;
+
     /// <summary>The refusal sentence for <paramref name="language"/> ("zh" or "en").</summary>
     public string RefusalFor(string language) => language == "zh" ? RefusalZh : RefusalEn;
 }

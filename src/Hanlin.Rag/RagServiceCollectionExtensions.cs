@@ -40,6 +40,7 @@ public static class RagServiceCollectionExtensions
         // AddHanlinRetrieval registers the analyzer with the configured domain dictionary; this is the fallback.
         services.TryAddSingleton(_ => new HanlinAnalyzer());
         services.TryAddSingleton(sp => new ContentTerms(sp.GetRequiredService<HanlinAnalyzer>()));
+        services.TryAddSingleton<QueryAdmission>();
         services.TryAddSingleton<IKnowledgeSearch, KnowledgeSearch>();
         services.TryAddSingleton(sp =>
         {

@@ -59,6 +59,7 @@ public static class ErrorCodes
 
     // Generic.
     public const string InvalidArgument = "invalid_argument";
+    public const string Overloaded = "overloaded";
     public const string Cancelled = "cancelled";
     public const string Internal = "internal_error";
 }

@@ -18,14 +18,19 @@ public sealed class KnowledgeSearch : IKnowledgeSearch
 
     private readonly HybridRetriever _retriever;
     private readonly IKnowledgeStore _store;
+    private readonly QueryAdmission? _admission;
 
-    /// <summary>Creates the search over <paramref name="retriever"/> and <paramref name="store"/>.</summary>
-    public KnowledgeSearch(HybridRetriever retriever, IKnowledgeStore store)
+    /// <summary>
+    /// Creates the search over <paramref name="retriever"/> and <paramref name="store"/>; with
+    /// <paramref name="admission"/>, searches take their turn there (a server), without it they run at once.
+    /// </summary>
+    public KnowledgeSearch(HybridRetriever retriever, IKnowledgeStore store, QueryAdmission? admission = null)
     {
         ArgumentNullException.ThrowIfNull(retriever);
         ArgumentNullException.ThrowIfNull(store);
         _retriever = retriever;
         _store = store;
+        _admission = admission;
     }
 
     /// <inheritdoc />
@@ -47,6 +52,7 @@ public sealed class KnowledgeSearch : IKnowledgeSearch
             throw new HanlinException(ErrorCodes.InvalidArgument, $"top_k must be between 1 and {MaxTopK}, not {request.TopK}.");
         }
 
+        using var turn = _admission is null ? null : await _admission.EnterAsync(cancellationToken).ConfigureAwait(false);
         var result = await _retriever.SearchAsync(
             new HybridQuery(request.Query) { Context = request.Context, Filter = request.Filter, TopK = request.TopK, Mode = request.Mode, Diversify = request.Diversify },
             cancellationToken).ConfigureAwait(false);

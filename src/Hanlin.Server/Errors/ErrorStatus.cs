@@ -21,7 +21,7 @@ public static class ErrorStatus
         ErrorCodes.CorruptFile or ErrorCodes.EncryptedFile or ErrorCodes.NoTextContent or ErrorCodes.UnreadableFile
             or ErrorCodes.ContextLengthExceeded => StatusCodes.Status422UnprocessableEntity,
         ErrorCodes.Cancelled => StatusCodes.Status499ClientClosedRequest,
-        ErrorCodes.RuntimeUnavailable or ServerErrorCodes.NotReady => StatusCodes.Status503ServiceUnavailable,
+        ErrorCodes.RuntimeUnavailable or ErrorCodes.Overloaded or ServerErrorCodes.NotReady => StatusCodes.Status503ServiceUnavailable,
         _ => StatusCodes.Status500InternalServerError,
     };
 

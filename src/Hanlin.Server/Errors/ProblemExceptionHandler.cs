@@ -37,6 +37,12 @@ internal sealed partial class ProblemExceptionHandler : IExceptionHandler
 
         var problem = ProblemFactory.Create(httpContext, code, detail);
         httpContext.Response.StatusCode = problem.Status!.Value;
+        if (code == ErrorCodes.Overloaded)
+        {
+            // The queue drains in milliseconds; a client library that honours Retry-After comes back at once.
+            httpContext.Response.Headers.RetryAfter = "1";
+        }
+
         return await _problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = problem, Exception = exception }).ConfigureAwait(false);
     }
 
