@@ -31,6 +31,16 @@ internal sealed class IngestionBenchmark
             }
         }, cancellationToken);
 
+    public Task<IngestionBenchmarkResult> PlainTextAsync(long totalBytes, CancellationToken cancellationToken) =>
+        RunAsync("plain text", totalBytes, pages: 0, (corpus, dir) =>
+        {
+            const long fileBytes = 1L << 20;
+            for (var i = 0; i * fileBytes < totalBytes; i++)
+            {
+                corpus.WritePlainText(Path.Combine(dir, $"note-{i:D5}.txt"), Math.Min(fileBytes, totalBytes - (i * fileBytes)));
+            }
+        }, cancellationToken);
+
     public Task<IngestionBenchmarkResult> PdfAsync(int pages, CancellationToken cancellationToken) =>
         RunAsync("pdf (text)", 0, pages, (corpus, dir) =>
         {

@@ -135,6 +135,22 @@ internal sealed class SyntheticCorpus
         }
     }
 
+    /// <summary>
+    /// A plain-text document of about <paramref name="bytes"/> UTF-8 bytes: the same sentences as
+    /// <see cref="WriteMarkdown"/> in paragraphs separated by blank lines, with no markup at all.
+    /// </summary>
+    public void WritePlainText(string path, long bytes)
+    {
+        using var writer = new StreamWriter(path, false, new UTF8Encoding(false), 1 << 16);
+        long written = 0;
+        while (written < bytes)
+        {
+            var paragraph = Paragraph(_random.Next(3, 8)) + "\n\n";
+            writer.Write(paragraph);
+            written += Encoding.UTF8.GetByteCount(paragraph);
+        }
+    }
+
     private void AppendList(StringBuilder block)
     {
         var items = _random.Next(3, 7);

@@ -153,12 +153,13 @@ internal static class BenchCommands
     private static Command IngestCommand(IAnsiConsole console)
     {
         var textMb = new Option<int>("--text-mb") { Description = "Megabytes of Markdown to ingest (1 MB files).", DefaultValueFactory = _ => 50 };
+        var plainMb = new Option<int>("--plain-mb") { Description = "Megabytes of plain text to ingest (1 MB .txt files).", DefaultValueFactory = _ => 50 };
         var pdfPages = new Option<int>("--pdf-pages") { Description = "Text PDF pages to ingest (20-page files).", DefaultValueFactory = _ => 400 };
         var docxFiles = new Option<int>("--docx-files") { Description = "DOCX files of 200 paragraphs to ingest.", DefaultValueFactory = _ => 20 };
         var xlsxRows = new Option<int>("--xlsx-rows") { Description = "Rows of one XLSX sheet to ingest.", DefaultValueFactory = _ => 50_000 };
         var chinese = new Option<double>("--chinese-share") { Description = "Fraction of generated sentences in Chinese (0-1).", DefaultValueFactory = _ => 1 / 3.0 };
         var keep = new Option<bool>("--keep") { Description = "Keep the generated corpora and data directories." };
-        var command = new Command("ingest", "Measure end-to-end ingestion throughput (MB/s, pages/s) and peak memory.") { textMb, pdfPages, docxFiles, xlsxRows, chinese, keep };
+        var command = new Command("ingest", "Measure end-to-end ingestion throughput (MB/s, pages/s) and peak memory.") { textMb, plainMb, pdfPages, docxFiles, xlsxRows, chinese, keep };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
             var context = CliContext.From(parseResult, console);
@@ -170,6 +171,11 @@ internal static class BenchCommands
                 if (parseResult.GetValue(textMb) is > 0 and var mb)
                 {
                     results.Add(await bench.TextAsync(mb * 1048576L, cancellationToken).ConfigureAwait(false));
+                }
+
+                if (parseResult.GetValue(plainMb) is > 0 and var plain)
+                {
+                    results.Add(await bench.PlainTextAsync(plain * 1048576L, cancellationToken).ConfigureAwait(false));
                 }
 
                 if (parseResult.GetValue(pdfPages) is > 0 and var pages)
