@@ -41,14 +41,25 @@ internal static class SimpleCharTable
         Set(classes, 0x0391, 0x03A1, WordBreakClass.Letter);
         Set(classes, 0x03A3, 0x03A9, WordBreakClass.Letter);
         Set(classes, 0x03B1, 0x03C9, WordBreakClass.Letter);
+        Set(classes, 0x0100, 0x017F, WordBreakClass.Letter);
+
+        // Roman numerals Ⅰ..Ⅻ, ⅰ..ⅻ are letters (Nl, Alphabetic) to UAX#29, not numbers.
+        Set(classes, 0x2160, 0x216B, WordBreakClass.Letter);
+        Set(classes, 0x2170, 0x217B, WordBreakClass.Letter);
 
         // Punctuation and symbols common in Chinese text.
-        foreach (var c in "\u00A0\u00B0\u00B1\u00D7\u00F7\u2014\u2015\u201C\u201D\u2022\u2026\u2030\u2103\uFFE5")
+        foreach (var c in "\u00A0\u00A2\u00A3\u00A5\u00A7\u00A9\u00AE\u00B0\u00B1\u00B2\u00B3\u00B9\u00BC\u00BD\u00BE\u00D7\u00F7"
+            + "\u2010\u2011\u2012\u2013\u2014\u2015\u201C\u201D\u2020\u2021\u2022\u2026\u2030\u2032\u2033\u203B\u20AC\u2103\u2116\u2122"
+            + "\u2190\u2191\u2192\u2193\u2212\u2500\u25A0\u25A1\u25B2\u25B3\u25CB\u25CF\u2605\u2606\uFFE5")
         {
             classes[c] = WordBreakClass.Other;
         }
 
+        // Circled numbers ①..⑳ are symbols (No, not Alphabetic): they join nothing.
+        Set(classes, 0x2460, 0x2473, WordBreakClass.Other);
+
         classes[0x00B7] = WordBreakClass.MidLetter;
+        classes[0x2027] = WordBreakClass.MidLetter;
         classes[0x2018] = WordBreakClass.MidNumLet;
         classes[0x2019] = WordBreakClass.MidNumLet;
 
