@@ -117,19 +117,14 @@ internal sealed class FusedCjkEnglishTokenizer : Tokenizer
         ClearAttributes();
         var termLength = token.TermLength;
         var buffer = _term.ResizeBuffer(termLength);
-        if (token.Kind is FusedTokenKind.Word or FusedTokenKind.Number)
+
+        // Han characters are their own width-folded lower case, so one loop serves every kind; terms are short,
+        // and a per-char table read beats Array.Copy's call overhead at these lengths.
+        var normalized = SimpleCharTable.Normalized;
+        var text = _text.AsSpan(token.Start, termLength);
+        for (var i = 0; i < text.Length; i++)
         {
-            var normalized = SimpleCharTable.Normalized;
-            var text = _text;
-            for (var i = 0; i < termLength; i++)
-            {
-                buffer[i] = normalized[text[token.Start + i]];
-            }
-        }
-        else
-        {
-            // Han characters are their own width-folded lower case.
-            Array.Copy(_text, token.Start, buffer, 0, termLength);
+            buffer[i] = normalized[text[i]];
         }
 
         _term.Length = termLength;
