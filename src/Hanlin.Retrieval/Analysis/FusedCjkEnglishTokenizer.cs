@@ -29,6 +29,9 @@ internal sealed class FusedCjkEnglishTokenizer : Tokenizer
     // its scanner looks up to two chars past a word; words this long go to the reference chain to stay exact.
     private const int MaxFastWordLength = 240;
 
+    // Buffers bigger than this (chars, tokens) are dropped after use rather than kept for the next input.
+    private const int RetainedChars = 1 << 16;
+
     private static readonly string[] Types =
     [
         StandardTokenizer.TOKEN_TYPES[StandardTokenizer.ALPHANUM],
@@ -167,6 +170,18 @@ internal sealed class FusedCjkEnglishTokenizer : Tokenizer
         if (disposing)
         {
             CloseReference();
+
+            // Components live as long as their thread and analyzer: one huge input must not pin megabytes.
+            if (_text.Length > RetainedChars)
+            {
+                _text = new char[1024];
+            }
+
+            if (_tokens.Capacity > RetainedChars)
+            {
+                _tokens.Clear();
+                _tokens.Capacity = 1024;
+            }
         }
 
         base.Dispose(disposing);

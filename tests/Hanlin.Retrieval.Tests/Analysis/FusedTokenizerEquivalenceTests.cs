@@ -195,6 +195,26 @@ public sealed class FusedTokenizerEquivalenceTests
         AssertAnalyzersAgree([.. texts, .. texts.Reverse(), .. texts], FuzzDictionary);
     }
 
+    [Fact]
+    public void A_stream_abandoned_half_way_leaves_the_next_one_exact()
+    {
+        using var reference = new HanlinAnalyzer(FuzzDictionary, fused: false);
+        using var fused = new HanlinAnalyzer(FuzzDictionary);
+        foreach (var abandoned in new[] { "ア阿司匹林片 it's a long one", "阿司匹林片 it's a long one" })
+        {
+            using (var stream = fused.GetTokenStream("text", abandoned))
+            {
+                stream.Reset();
+                Assert.True(stream.IncrementToken());
+            }
+
+            foreach (var next in new[] { "한국 高血压患者 3.5mg", "高血压患者 3.5mg" })
+            {
+                AssertSame(Describe(reference.GetTokenStream("text", next), () => { }), Describe(fused.GetTokenStream("text", next), () => { }), next);
+            }
+        }
+    }
+
     private static void AssertAllAgree(IReadOnlyList<string> texts)
     {
         var fast = 0;
