@@ -79,6 +79,7 @@ internal sealed class FusedCjkEnglishTokenizer : Tokenizer
     public override void Reset()
     {
         base.Reset();
+        ClearAttributes();
         CloseReference();
         _tokens.Clear();
         _next = 0;
@@ -116,8 +117,10 @@ internal sealed class FusedCjkEnglishTokenizer : Tokenizer
             return false;
         }
 
+        // Every attribute a token carries is set below, in place of ClearAttributes (12% of this analyzer's
+        // time): the chain after this tokenizer (StopFilter, PorterStemFilter) only rewrites the term and the
+        // position increment, so any other attribute a consumer adds keeps the default Reset gave it.
         var token = _tokens[_next++];
-        ClearAttributes();
         var termLength = token.TermLength;
         var buffer = _term.ResizeBuffer(termLength);
 
@@ -133,14 +136,9 @@ internal sealed class FusedCjkEnglishTokenizer : Tokenizer
         _term.Length = termLength;
         _offset.SetOffset(CorrectOffset(token.Start), CorrectOffset(token.End));
         _type.Type = Types[(int)token.Kind];
-        if (token.Kind >= FusedTokenKind.Single)
-        {
-            _keyword.IsKeyword = true;
-            if (token.Kind == FusedTokenKind.Dictionary)
-            {
-                _positionIncrement.PositionIncrement = 0;
-            }
-        }
+        _keyword.IsKeyword = token.Kind >= FusedTokenKind.Single;
+        _positionIncrement.PositionIncrement = token.Kind == FusedTokenKind.Dictionary ? 0 : 1;
+        _positionLength.PositionLength = 1;
 
         return true;
     }

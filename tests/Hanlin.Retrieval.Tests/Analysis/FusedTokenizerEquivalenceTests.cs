@@ -293,12 +293,16 @@ public sealed class FusedTokenizerEquivalenceTests
             var positionLength = stream.AddAttribute<IPositionLengthAttribute>();
             var type = stream.AddAttribute<ITypeAttribute>();
             var keyword = stream.AddAttribute<IKeywordAttribute>();
+
+            // Attributes no component of the chain sets: they must stay at their defaults on every token.
+            var flags = stream.AddAttribute<IFlagsAttribute>();
+            var payload = stream.AddAttribute<IPayloadAttribute>();
             stream.Reset();
             afterReset();
             var tokens = new List<string>();
             while (stream.IncrementToken())
             {
-                tokens.Add($"{term}@{offset.StartOffset}-{offset.EndOffset}+{increment.PositionIncrement}/{positionLength.PositionLength}:{type.Type}{(keyword.IsKeyword ? "!" : string.Empty)}");
+                tokens.Add($"{term}@{offset.StartOffset}-{offset.EndOffset}+{increment.PositionIncrement}/{positionLength.PositionLength}:{type.Type}{(keyword.IsKeyword ? "!" : string.Empty)}{(flags.Flags != 0 || payload.Payload is not null ? "?" : string.Empty)}");
             }
 
             stream.End();
