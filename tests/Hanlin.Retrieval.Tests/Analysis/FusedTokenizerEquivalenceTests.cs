@@ -45,6 +45,7 @@ public sealed class FusedTokenizerEquivalenceTests
             compared += AssertChainsAgree(text.ToString(), FuzzDictionary, expectFastPath: true);
         }
 
+        Report(compared, $"over {supported.Count} characters");
         Assert.True(supported.Count > 21_000, $"only {supported.Count} characters are supported");
         Assert.True(compared > 200_000, $"only {compared} tokens compared");
     }
@@ -100,6 +101,13 @@ public sealed class FusedTokenizerEquivalenceTests
             inputs.Add(text.ToString());
         }
 
+        // Short strings dense in joiners, where the word-break rules interact most.
+        const string joiners = "aS1_.',:;’＇．，：＿阿 ";
+        for (var n = 0; n < 4000; n++)
+        {
+            inputs.Add(new string([.. Enumerable.Range(0, random.Next(1, 16)).Select(_ => joiners[random.Next(joiners.Length)])]));
+        }
+
         var fast = 0;
         var compared = 0;
         foreach (var input in inputs)
@@ -108,6 +116,7 @@ public sealed class FusedTokenizerEquivalenceTests
         }
 
         compared += AssertAnalyzersAgree(inputs, FuzzDictionary);
+        Report(compared, $"{fast} of {inputs.Count} inputs took the fast path");
         Assert.InRange(fast, inputs.Count / 2, inputs.Count - 500);
         Assert.True(compared > 100_000, $"only {compared} tokens compared");
     }
@@ -124,6 +133,7 @@ public sealed class FusedTokenizerEquivalenceTests
         }
 
         compared += AssertAnalyzersAgree(texts, DomainDictionary.BuiltIn);
+        Report(compared);
         Assert.True(compared > 100_000, $"only {compared} tokens compared");
     }
 
@@ -185,6 +195,7 @@ public sealed class FusedTokenizerEquivalenceTests
         }
 
         var compared = AssertChainsAgree(text.ToString(), DomainDictionary.BuiltIn, expectFastPath: false);
+        Report(compared);
         Assert.True(compared > 100_000, $"only {compared} tokens compared");
     }
 
@@ -215,16 +226,20 @@ public sealed class FusedTokenizerEquivalenceTests
         }
     }
 
+    private static void Report(int compared, string note = "") =>
+        TestContext.Current.TestOutputHelper?.WriteLine($"{compared} tokens compared {note}");
+
     private static void AssertAllAgree(IReadOnlyList<string> texts)
     {
         var fast = 0;
+        var compared = 0;
         foreach (var text in texts)
         {
-            AssertChainsAgree(text, DomainDictionary.BuiltIn, expectFastPath: null, onPath: usedFast => fast += usedFast ? 1 : 0);
+            compared += AssertChainsAgree(text, DomainDictionary.BuiltIn, expectFastPath: null, onPath: usedFast => fast += usedFast ? 1 : 0);
         }
 
-        AssertAnalyzersAgree(texts, DomainDictionary.BuiltIn);
-        TestContext.Current.TestOutputHelper?.WriteLine($"{fast} of {texts.Count} texts took the fast path");
+        compared += AssertAnalyzersAgree(texts, DomainDictionary.BuiltIn);
+        Report(compared, $"{fast} of {texts.Count} texts took the fast path");
     }
 
     /// <summary>Compares the fused tokenizer with the reference chain on one text; returns the number of tokens compared.</summary>
