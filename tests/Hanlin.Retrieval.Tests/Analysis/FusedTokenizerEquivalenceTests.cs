@@ -185,6 +185,22 @@ public sealed class FusedTokenizerEquivalenceTests
     }
 
     [Fact]
+    public void A_long_input_still_buffered_whole_tokenizes_as_the_reference_chain_does_across_its_reader_refills()
+    {
+        // StandardTokenizer's scanner refills a fixed-size buffer; words straddling the refills must come out whole.
+        var corpus = new SyntheticCorpus(seed: 5);
+        var text = new StringBuilder();
+        while (text.Length < FusedCjkEnglishTokenizer.MaxBufferedChars / 2)
+        {
+            text.Append(corpus.Text(500)).Append(" U.S.A. 1,000.50 it's x_y ");
+        }
+
+        var compared = AssertChainsAgree(text.ToString(), DomainDictionary.BuiltIn, expectFastPath: true);
+        Report(compared);
+        Assert.True(compared > 100_000, $"only {compared} tokens compared");
+    }
+
+    [Fact]
     public void An_input_too_long_to_buffer_streams_through_the_reference_chain_with_the_same_tokens()
     {
         var corpus = new SyntheticCorpus(seed: 3);
