@@ -15,10 +15,28 @@ public sealed class DomainDictionary
 {
     private readonly FrozenSet<string> _terms;
 
+    // The first two chars of every term of three or more chars (high char << 16 | low char), mapped to the
+    // longest such term's length: a position whose pair is absent starts no term the analyzer emits, which
+    // spares the up to MaxLength - 1 hash probes per CJK character LongestMatchAt makes.
+    private readonly FrozenDictionary<int, int> _longTermPrefixes;
+
+    // Bit c set when some term of three or more chars starts with char c: most CJK characters start none, and
+    // a bit test is far cheaper than the pair lookup above.
+    private readonly ulong[] _longTermFirstChars = new ulong[(char.MaxValue + 1) / 64];
+
     private DomainDictionary(FrozenSet<string> terms)
     {
         _terms = terms;
         MaxLength = terms.Count == 0 ? 0 : terms.Max(t => t.Length);
+        _longTermPrefixes = terms
+            .Where(t => t.Length >= 3)
+            .GroupBy(t => (t[0] << 16) | t[1])
+            .ToFrozenDictionary(g => g.Key, g => g.Max(t => t.Length));
+        foreach (var prefix in _longTermPrefixes.Keys)
+        {
+            var first = prefix >>> 16;
+            _longTermFirstChars[first >> 6] |= 1UL << (first & 63);
+        }
     }
 
     /// <summary>A dictionary with no terms: the analyzer then emits bigrams only.</summary>
@@ -98,6 +116,32 @@ public sealed class DomainDictionary
         var lookup = _terms.GetAlternateLookup<ReadOnlySpan<char>>();
         var longest = Math.Min(MaxLength, text.Length - start);
         for (var length = longest; length >= 2; length--)
+        {
+            if (lookup.Contains(text.Slice(start, length)))
+            {
+                return length;
+            }
+        }
+
+        return 0;
+    }
+
+    /// <summary>
+    /// The length of the longest dictionary term of at least three characters that starts at
+    /// <paramref name="start"/> in <paramref name="text"/>, or 0 when none does: what
+    /// <see cref="LongestMatchAt"/> returns whenever that is 3 or more.
+    /// </summary>
+    internal int LongestLongTermAt(ReadOnlySpan<char> text, int start)
+    {
+        if (text.Length - start < 3
+            || (_longTermFirstChars[text[start] >> 6] & (1UL << (text[start] & 63))) == 0
+            || !_longTermPrefixes.TryGetValue((text[start] << 16) | text[start + 1], out var longest))
+        {
+            return 0;
+        }
+
+        var lookup = _terms.GetAlternateLookup<ReadOnlySpan<char>>();
+        for (var length = Math.Min(longest, text.Length - start); length >= 3; length--)
         {
             if (lookup.Contains(text.Slice(start, length)))
             {
