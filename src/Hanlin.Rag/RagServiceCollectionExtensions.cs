@@ -59,7 +59,8 @@ public static class RagServiceCollectionExtensions
             sp.GetRequiredService<ContentTerms>(),
             sp.GetRequiredService<IOptions<RagOptions>>(),
             sp.GetService<IKnowledgeStore>(),
-            sp.GetService<HybridRetriever>()?.Lexical));
+            sp.GetService<HybridRetriever>()?.Lexical,
+            sp.GetService<QueryAdmission>()));
         return services;
     }
 

@@ -39,6 +39,7 @@ public sealed class KnowledgeAnswerer : IKnowledgeAnswerer
     private readonly PassageAnalysisCache _analysisCache = new();
     private readonly CitationVerifier _verifier;
     private readonly ExtractiveAnswerer _extractive;
+    private readonly QueryAdmission? _admission;
 
     /// <summary>Creates the answerer; <paramref name="store"/> is needed only for neighbour expansion.</summary>
     /// <param name="search">Retrieval with storage hydration.</param>
@@ -47,13 +48,18 @@ public sealed class KnowledgeAnswerer : IKnowledgeAnswerer
     /// <param name="options">Thresholds, budget, refusals.</param>
     /// <param name="store">Storage, for neighbour expansion; null disables it.</param>
     /// <param name="statistics">The BM25 index, whose document frequencies weight question terms; null weighs them equally.</param>
+    /// <param name="admission">
+    /// Where the CPU work after retrieval (evidence analysis, extraction, verification) takes its turn, as searches
+    /// do; null runs it at once. A chat model's generation never holds a turn.
+    /// </param>
     public KnowledgeAnswerer(
         IKnowledgeSearch search,
         ChatModelCatalog models,
         ContentTerms terms,
         IOptions<RagOptions> options,
         IKnowledgeStore? store = null,
-        LuceneBm25Index? statistics = null)
+        LuceneBm25Index? statistics = null,
+        QueryAdmission? admission = null)
     {
         ArgumentNullException.ThrowIfNull(search);
         ArgumentNullException.ThrowIfNull(models);
@@ -67,21 +73,26 @@ public sealed class KnowledgeAnswerer : IKnowledgeAnswerer
         _assembler = new ContextAssembler(_options, store);
         _verifier = new CitationVerifier(terms, _splitter, _options.SupportThreshold);
         _extractive = new ExtractiveAnswerer(_options.MaxExtractiveSentences);
+        _admission = admission;
     }
 
     /// <inheritdoc />
     public async Task<RagAnswer> AskAsync(AskRequest request, CancellationToken cancellationToken = default)
     {
-        var prepared = await PrepareAsync(request, cancellationToken).ConfigureAwait(false);
-        if (prepared.Weak)
+        Prepared prepared;
+        using (var turn = await PrepareAsync(request, cancellationToken).ConfigureAwait(false))
         {
-            return Refusal(prepared);
-        }
+            prepared = turn.Prepared;
+            if (prepared.Weak)
+            {
+                return Refusal(prepared);
+            }
 
-        if (prepared.Client is null)
-        {
-            var sentences = _extractive.Answer(prepared.Evidence, prepared.Language);
-            return sentences.Count == 0 ? Refusal(prepared) : Finish(prepared, ExtractiveAnswerer.Join(sentences, prepared.Language), AnswerMethod.Extractive, null);
+            if (prepared.Client is null)
+            {
+                var sentences = _extractive.Answer(prepared.Evidence, prepared.Language);
+                return sentences.Count == 0 ? Refusal(prepared) : Finish(prepared, ExtractiveAnswerer.Join(sentences, prepared.Language), AnswerMethod.Extractive, null);
+            }
         }
 
         var messages = PromptBuilder.Build(prepared.Question, prepared.Language, _options.RefusalFor(prepared.Language), prepared.Passages, prepared.History);
@@ -92,16 +103,26 @@ public sealed class KnowledgeAnswerer : IKnowledgeAnswerer
     /// <inheritdoc />
     public async IAsyncEnumerable<AnswerUpdate> AskStreamingAsync(AskRequest request, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        var prepared = await PrepareAsync(request, cancellationToken).ConfigureAwait(false);
+        Prepared prepared;
         IReadOnlyList<string>? extracted = null;
-        if (!prepared.Weak && prepared.Client is null)
+        RagAnswer? completed;
+        using (var turn = await PrepareAsync(request, cancellationToken).ConfigureAwait(false))
         {
-            extracted = _extractive.Answer(prepared.Evidence, prepared.Language);
+            // Everything but generation is computed before the first update is written, so no turn waits on a slow reader.
+            prepared = turn.Prepared;
+            if (!prepared.Weak && prepared.Client is null)
+            {
+                extracted = _extractive.Answer(prepared.Evidence, prepared.Language);
+            }
+
+            completed = prepared.Weak || extracted is { Count: 0 }
+                ? Refusal(prepared)
+                : extracted is not null ? Finish(prepared, ExtractiveAnswerer.Join(extracted, prepared.Language), AnswerMethod.Extractive, null) : null;
         }
 
         if (prepared.Weak || extracted is { Count: 0 })
         {
-            var refusal = Refusal(prepared);
+            var refusal = completed!;
             yield return new AnswerUpdate { Citations = [] };
             yield return new AnswerUpdate { Delta = refusal.Text };
             yield return new AnswerUpdate { Completed = refusal };
@@ -118,7 +139,7 @@ public sealed class KnowledgeAnswerer : IKnowledgeAnswerer
                 yield return new AnswerUpdate { Delta = i == 0 ? extracted[i] : joiner + extracted[i] };
             }
 
-            yield return new AnswerUpdate { Completed = Finish(prepared, ExtractiveAnswerer.Join(extracted, prepared.Language), AnswerMethod.Extractive, null) };
+            yield return new AnswerUpdate { Completed = completed };
             yield break;
         }
 
@@ -147,7 +168,8 @@ public sealed class KnowledgeAnswerer : IKnowledgeAnswerer
         yield return new AnswerUpdate { Completed = Finish(prepared, text.ToString(), AnswerMethod.Generative, usage) };
     }
 
-    private async Task<Prepared> PrepareAsync(AskRequest request, CancellationToken cancellationToken)
+    /// <summary>Retrieves (the search takes its own turn), then takes a turn for the analysis; the caller ends it.</summary>
+    private async Task<PreparedTurn> PrepareAsync(AskRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         if (string.IsNullOrWhiteSpace(request.Question))
@@ -163,9 +185,18 @@ public sealed class KnowledgeAnswerer : IKnowledgeAnswerer
             new KnowledgeSearchRequest(question) { Context = RetrievalContext(request.History), Filter = request.Filter, TopK = request.TopK, Mode = request.Mode },
             cancellationToken).ConfigureAwait(false);
         var passages = await _assembler.AssembleAsync(result.Hits, cancellationToken).ConfigureAwait(false);
-        var evidence = EvidenceAnalysis.Create(question, passages, _terms, _splitter, _statistics, _analysisCache);
-        var history = request.History.Count <= MaxHistoryTurns ? request.History : [.. request.History.Skip(request.History.Count - MaxHistoryTurns)];
-        return new Prepared(question, language, result.ModeUsed, result.Notice, passages, evidence, client, history, evidence.Strength < _options.MinEvidence);
+        var turn = _admission is null ? null : await _admission.EnterAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var evidence = EvidenceAnalysis.Create(question, passages, _terms, _splitter, _statistics, _analysisCache);
+            var history = request.History.Count <= MaxHistoryTurns ? request.History : [.. request.History.Skip(request.History.Count - MaxHistoryTurns)];
+            return new PreparedTurn(new Prepared(question, language, result.ModeUsed, result.Notice, passages, evidence, client, history, evidence.Strength < _options.MinEvidence), turn);
+        }
+        catch
+        {
+            turn?.Dispose();
+            throw;
+        }
     }
 
     /// <summary>
@@ -250,6 +281,12 @@ public sealed class KnowledgeAnswerer : IKnowledgeAnswerer
         var refusal = _options.RefusalFor(language).TrimEnd('。', '.', '!', '！');
         return text.Contains(refusal, StringComparison.OrdinalIgnoreCase)
             || text.Contains(_options.RefusalFor(language == "zh" ? "en" : "zh").TrimEnd('。', '.'), StringComparison.OrdinalIgnoreCase);
+    }
+
+    /// <summary>A prepared question and the admission turn its analysis holds until disposed.</summary>
+    private sealed record PreparedTurn(Prepared Prepared, IDisposable? Turn) : IDisposable
+    {
+        public void Dispose() => Turn?.Dispose();
     }
 
     private sealed record Prepared(
