@@ -109,10 +109,10 @@ public sealed class EvidenceAnalysis
         for (var i = 0; i < spans.Count; i++)
         {
             union.UnionWith(sentenceTerms[i]);
-            sentences.Add(new AnalysedSentence(text.Substring(spans[i].Start, spans[i].Length), spans[i].Start, sentenceTerms[i]));
+            sentences.Add(new AnalysedSentence(text.Substring(spans[i].Start, spans[i].Length), spans[i].Start, TermSet.From(sentenceTerms[i])));
         }
 
-        return new AnalysedPassage(passage, sentences, headings, union);
+        return new AnalysedPassage(passage, sentences, TermSet.From(headings), TermSet.From(union));
     }
 
     /// <summary>The content terms of each sentence of <paramref name="text"/>.</summary>

@@ -13,8 +13,8 @@ public sealed class PassageAnalysisCache
     private readonly ConcurrentDictionary<string, AnalysedPassage> _entries = new(StringComparer.Ordinal);
     private readonly int _capacity;
 
-    /// <summary>Creates a cache holding at most <paramref name="capacity"/> passages (about 5 KB each).</summary>
-    public PassageAnalysisCache(int capacity = 4096)
+    /// <summary>Creates a cache holding at most <paramref name="capacity"/> passages (about 2.5 KB each).</summary>
+    public PassageAnalysisCache(int capacity = 16384)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(capacity);
         _capacity = capacity;
