@@ -28,4 +28,19 @@ public sealed class TermSetTests
         Assert.False(set.Overlaps(disjoint));
         Assert.True(TermSet.From([]).IsSubsetOf(disjoint));
     }
+
+    [Fact]
+    public void A_term_set_holds_exactly_its_terms_among_many_similar_ones()
+    {
+        var all = Enumerable.Range(0, 600)
+            .Select(i => (i % 3) switch { 0 => $"term{i}", 1 => ((char)('\u4e00' + i)).ToString() + (char)('\u4e00' + (i * 7 % 600)), _ => (i * 0.5).ToString(System.Globalization.CultureInfo.InvariantCulture) })
+            .Distinct(StringComparer.Ordinal)
+            .ToList();
+        var members = all.Where((_, i) => i % 2 == 0).ToHashSet(StringComparer.Ordinal);
+
+        var set = TermSet.From(members);
+
+        Assert.All(all, t => Assert.Equal(members.Contains(t), set.Contains(t)));
+        Assert.All(all, t => Assert.Equal(members.Contains(t), set.Contains(new string(t.AsSpan()))));
+    }
 }

@@ -28,7 +28,16 @@ public sealed class EvidenceAnalysis
         Passages = passages;
         QueryWeight = weights.Values.Sum();
         _keyTerms = [.. weights.Where(w => keyCandidates.Contains(w.Key)).OrderByDescending(w => w.Value).Take(KeyTermCount).Select(w => w.Key)];
-        Strength = passages.Count == 0 || QueryWeight <= 0 ? 0 : passages.Max(PassageStrength);
+        var strength = 0.0;
+        if (QueryWeight > 0)
+        {
+            foreach (var passage in passages)
+            {
+                strength = Math.Max(strength, PassageStrength(passage));
+            }
+        }
+
+        Strength = strength;
     }
 
     /// <summary>Distinct content terms of the question that count.</summary>
@@ -178,7 +187,12 @@ public sealed class EvidenceAnalysis
     private double PassageStrength(AnalysedPassage passage)
     {
         var chunk = Coverage(passage.Terms);
-        var sentence = passage.Sentences.Select(s => Coverage(s.Terms, passage.HeadingTerms)).DefaultIfEmpty(0).Max();
+        var sentence = 0.0;
+        foreach (var s in passage.Sentences)
+        {
+            sentence = Math.Max(sentence, Coverage(s.Terms, passage.HeadingTerms));
+        }
+
         var keys = _keyTerms.Length == 0 ? 1.0 : (double)_keyTerms.Count(passage.Terms.Contains) / _keyTerms.Length;
         return (chunk + sentence) / 2 * (0.5 + (0.5 * keys));
     }
