@@ -43,8 +43,9 @@ public sealed class RagOptions
     public int MaxExtractiveSentences { get; set; } = 3;
 
     /// <summary>
-    /// Analysed evidence chunks kept so a chunk that answers many questions is split and analysed once (about 2.5 KB
-    /// each; analysis is most of an extractive answer's CPU); 0 analyses every passage of every answer afresh.
+    /// Analysed evidence chunks kept so a chunk that answers many questions is split and analysed once (about 5 KB
+    /// each for 120-word chunks, so up to ~80 MB at the default; analysis is most of an extractive answer's CPU when
+    /// not cached); 0 analyses every passage of every answer afresh.
     /// </summary>
     [Range(0, 1_000_000)]
     public int AnalysisCacheChunks { get; set; } = 16384;
