@@ -43,6 +43,14 @@ public sealed class RagOptions
     public int MaxExtractiveSentences { get; set; } = 3;
 
     /// <summary>
+    /// Analysed evidence chunks kept so a chunk that answers many questions is split and analysed once (about 5 KB
+    /// each for 120-word chunks, so up to ~80 MB at the default; analysis is most of an extractive answer's CPU when
+    /// not cached); 0 analyses every passage of every answer afresh.
+    /// </summary>
+    [Range(0, 1_000_000)]
+    public int AnalysisCacheChunks { get; set; } = 16384;
+
+    /// <summary>
     /// Name of the chat model used when a request names none; null uses the only registered model if there is
     /// exactly one, and the extractive answerer otherwise.
     /// </summary>

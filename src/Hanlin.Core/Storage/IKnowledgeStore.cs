@@ -31,6 +31,12 @@ public interface IKnowledgeStore : IAsyncDisposable
 
     Task<IReadOnlyList<Collection>> ListCollectionsAsync(CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Every collection by name, without counting documents and chunks (both counts are 0): the cheap listing for
+    /// per-request access checks, which would otherwise sum over every document of every collection.
+    /// </summary>
+    Task<IReadOnlyList<Collection>> FindCollectionsAsync(CancellationToken cancellationToken = default);
+
     /// <summary>Deletes the collection with its documents, versions and chunks. False when absent.</summary>
     Task<bool> DeleteCollectionAsync(string nameOrId, CancellationToken cancellationToken = default);
 

@@ -36,7 +36,7 @@ public sealed class KnowledgeAnswerer : IKnowledgeAnswerer
     private readonly RagOptions _options;
     private readonly ContextAssembler _assembler;
     private readonly SentenceSplitter _splitter = new();
-    private readonly PassageAnalysisCache _analysisCache = new();
+    private readonly PassageAnalysisCache? _analysisCache;
     private readonly CitationVerifier _verifier;
     private readonly ExtractiveAnswerer _extractive;
     private readonly QueryAdmission? _admission;
@@ -71,6 +71,7 @@ public sealed class KnowledgeAnswerer : IKnowledgeAnswerer
         _terms = terms;
         _options = options.Value;
         _assembler = new ContextAssembler(_options, store);
+        _analysisCache = _options.AnalysisCacheChunks > 0 ? new PassageAnalysisCache(_options.AnalysisCacheChunks) : null;
         _verifier = new CitationVerifier(terms, _splitter, _options.SupportThreshold);
         _extractive = new ExtractiveAnswerer(_options.MaxExtractiveSentences);
         _admission = admission;

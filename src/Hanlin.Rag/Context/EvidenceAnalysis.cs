@@ -28,7 +28,16 @@ public sealed class EvidenceAnalysis
         Passages = passages;
         QueryWeight = weights.Values.Sum();
         _keyTerms = [.. weights.Where(w => keyCandidates.Contains(w.Key)).OrderByDescending(w => w.Value).Take(KeyTermCount).Select(w => w.Key)];
-        Strength = passages.Count == 0 || QueryWeight <= 0 ? 0 : passages.Max(PassageStrength);
+        var strength = 0.0;
+        if (QueryWeight > 0)
+        {
+            foreach (var passage in passages)
+            {
+                strength = Math.Max(strength, PassageStrength(passage));
+            }
+        }
+
+        Strength = strength;
     }
 
     /// <summary>Distinct content terms of the question that count.</summary>
@@ -101,25 +110,89 @@ public sealed class EvidenceAnalysis
     {
         var text = passage.Chunk.Text;
         var spans = splitter.Split(text);
-        var sentences = new List<AnalysedSentence>(spans.Count);
         var headings = terms.Of(string.Join('\n', passage.Document.SourceName, passage.Document.Title ?? string.Empty, passage.Chunk.SectionPath))
             .ToHashSet(StringComparer.Ordinal);
         var union = new HashSet<string>(headings, StringComparer.Ordinal);
-        foreach (var span in spans)
+        var sentenceTerms = SentenceTerms(text, spans, terms);
+        var sentences = new List<AnalysedSentence>(spans.Count);
+        for (var i = 0; i < spans.Count; i++)
         {
-            var sentence = text.Substring(span.Start, span.Length);
-            var sentenceTerms = terms.Of(sentence);
-            union.UnionWith(sentenceTerms);
-            sentences.Add(new AnalysedSentence(sentence, span.Start, sentenceTerms.ToHashSet(StringComparer.Ordinal)));
+            union.UnionWith(sentenceTerms[i]);
+            sentences.Add(new AnalysedSentence(text.Substring(spans[i].Start, spans[i].Length), spans[i].Start, TermSet.From(sentenceTerms[i])));
         }
 
-        return new AnalysedPassage(passage, sentences, headings, union);
+        return new AnalysedPassage(passage, sentences, TermSet.From(headings), TermSet.From(union));
+    }
+
+    /// <summary>The content terms of each sentence of <paramref name="text"/>.</summary>
+    internal static HashSet<string>[] SentenceTerms(string text, IReadOnlyList<TextSpan> spans, ContentTerms terms) =>
+        TrySentenceTermsInOnePass(text, spans, terms, out var sets) ? sets : SentenceTermsOneByOne(text, spans, terms);
+
+    /// <summary>
+    /// The content terms of each sentence of <paramref name="text"/> from one analyzer pass over the whole text, which
+    /// costs far less than a pass per sentence. Sentences end at whitespace, a line break or after terminal punctuation,
+    /// where word breaking breaks and CJK bigrams stop, so each sentence gets the terms it has analysed alone; false
+    /// when a term nevertheless crosses a sentence boundary or lies outside every sentence.
+    /// </summary>
+    internal static bool TrySentenceTermsInOnePass(string text, IReadOnlyList<TextSpan> spans, ContentTerms terms, out HashSet<string>[] sets)
+    {
+        sets = new HashSet<string>[spans.Count];
+        for (var i = 0; i < sets.Length; i++)
+        {
+            sets[i] = new HashSet<string>(StringComparer.Ordinal);
+        }
+
+        var tokens = new List<AnalysedToken>(text.Length / 4);
+        terms.Scan(text, tokens);
+        var sentence = 0;
+        foreach (var token in tokens)
+        {
+            // Tokens come in text order; starting over is only a guard, should a filter ever emit one out of order.
+            if (sentence < spans.Count && token.Start < spans[sentence].Start)
+            {
+                sentence = 0;
+            }
+
+            while (sentence < spans.Count && token.Start >= spans[sentence].Start + spans[sentence].Length)
+            {
+                sentence++;
+            }
+
+            if (sentence == spans.Count || token.Start < spans[sentence].Start || token.End > spans[sentence].Start + spans[sentence].Length)
+            {
+                return false;
+            }
+
+            if (token.IsContent)
+            {
+                sets[sentence].Add(token.Term);
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>The content terms of each sentence of <paramref name="text"/>, analysing each sentence alone.</summary>
+    internal static HashSet<string>[] SentenceTermsOneByOne(string text, IReadOnlyList<TextSpan> spans, ContentTerms terms)
+    {
+        var sets = new HashSet<string>[spans.Count];
+        for (var i = 0; i < sets.Length; i++)
+        {
+            sets[i] = terms.Of(text.Substring(spans[i].Start, spans[i].Length)).ToHashSet(StringComparer.Ordinal);
+        }
+
+        return sets;
     }
 
     private double PassageStrength(AnalysedPassage passage)
     {
         var chunk = Coverage(passage.Terms);
-        var sentence = passage.Sentences.Select(s => Coverage(s.Terms, passage.HeadingTerms)).DefaultIfEmpty(0).Max();
+        var sentence = 0.0;
+        foreach (var s in passage.Sentences)
+        {
+            sentence = Math.Max(sentence, Coverage(s.Terms, passage.HeadingTerms));
+        }
+
         var keys = _keyTerms.Length == 0 ? 1.0 : (double)_keyTerms.Count(passage.Terms.Contains) / _keyTerms.Length;
         return (chunk + sentence) / 2 * (0.5 + (0.5 * keys));
     }

@@ -5,16 +5,17 @@ namespace Hanlin.Rag.Context;
 /// <summary>
 /// Analysed evidence passages by chunk, so a chunk that answers many questions is split and analysed once:
 /// analysis is most of an extractive answer's cost. Keyed by chunk id, content hash and document name (what
-/// the analysis reads), so a changed chunk or renamed document is analysed afresh. Bounded: when full it
-/// starts over, which is cheaper than tracking recency on every hit. Thread-safe.
+/// the analysis reads), so a changed chunk or renamed document is analysed afresh. An entry keeps the analysis
+/// only, not the chunk and document it came from (each answer brings its own), which roughly halves its memory. Bounded:
+/// when full it starts over, which is cheaper than tracking recency on every hit. Thread-safe.
 /// </summary>
 public sealed class PassageAnalysisCache
 {
-    private readonly ConcurrentDictionary<string, AnalysedPassage> _entries = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
     private readonly int _capacity;
 
-    /// <summary>Creates a cache holding at most <paramref name="capacity"/> passages (about 5 KB each).</summary>
-    public PassageAnalysisCache(int capacity = 4096)
+    /// <summary>Creates a cache holding at most <paramref name="capacity"/> passages (about 5 KB each for 120-word chunks).</summary>
+    public PassageAnalysisCache(int capacity = 16384)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(capacity);
         _capacity = capacity;
@@ -28,7 +29,7 @@ public sealed class PassageAnalysisCache
         var key = string.Join('\n', passage.Chunk.Id, passage.Chunk.ContentHash, passage.Document.SourceName, passage.Document.Title);
         if (_entries.TryGetValue(key, out var cached))
         {
-            return cached with { Passage = passage };
+            return new AnalysedPassage(passage, cached.Sentences, cached.HeadingTerms, cached.Terms);
         }
 
         var analysed = analyse(passage);
@@ -37,7 +38,9 @@ public sealed class PassageAnalysisCache
             _entries.Clear();
         }
 
-        _entries[key] = analysed;
+        _entries[key] = new Entry(analysed.Sentences, analysed.HeadingTerms, analysed.Terms);
         return analysed;
     }
+
+    private sealed record Entry(IReadOnlyList<AnalysedSentence> Sentences, IReadOnlySet<string> HeadingTerms, IReadOnlySet<string> Terms);
 }

@@ -1,5 +1,7 @@
+using System.Collections.Concurrent;
 using System.Collections.Frozen;
 using Hanlin.Retrieval.Analysis;
+using Lucene.Net.Analysis.TokenAttributes;
 
 namespace Hanlin.Rag.Text;
 
@@ -31,13 +33,29 @@ public sealed class ContentTerms
     private static readonly FrozenSet<char> StrongQuestionChars = "什么怎哪是否久几谁多吗呢".ToFrozenSet();
     private static readonly FrozenSet<char> Particles = "的了吗呢吧啊".ToFrozenSet();
 
+    private static readonly FrozenSet<string>.AlternateLookup<ReadOnlySpan<char>> EnglishQuestionWordSpans =
+        EnglishQuestionWords.GetAlternateLookup<ReadOnlySpan<char>>();
+
+    // Distinct terms kept for sharing; a corpus vocabulary is far smaller, so reaching this means churn, and the
+    // pool starts over (sharing is an optimisation only: terms compare by value).
+    private const int MaxPooledTerms = 1 << 18;
+
+    // The field whose analysis chain chunk text is indexed with.
+    private const string TextField = "text";
+
     private readonly HanlinAnalyzer _analyzer;
+
+    // Every term seen, so a term met again costs no string allocation and cached analyses of many chunks share one
+    // instance per term instead of one per occurrence.
+    private readonly ConcurrentDictionary<string, string> _pool = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> _poolSpans;
 
     /// <summary>Creates the term extractor over <paramref name="analyzer"/> (the retrieval analyzer, so domain terms agree).</summary>
     public ContentTerms(HanlinAnalyzer analyzer)
     {
         ArgumentNullException.ThrowIfNull(analyzer);
         _analyzer = analyzer;
+        _poolSpans = _pool.GetAlternateLookup<ReadOnlySpan<char>>();
     }
 
     /// <summary>Distinct content terms of <paramref name="text"/> in order of appearance.</summary>
@@ -51,15 +69,51 @@ public sealed class ContentTerms
         }
 
         var seen = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var term in _analyzer.Terms(text))
+        using var stream = _analyzer.GetTokenStream(TextField, text);
+        var term = stream.AddAttribute<ICharTermAttribute>();
+        stream.Reset();
+        while (stream.IncrementToken())
         {
-            if (IsContent(term) && seen.Add(term))
+            var span = term.Buffer.AsSpan(0, term.Length);
+            if (IsContent(span))
             {
-                result.Add(term);
+                var shared = Share(span);
+                if (seen.Add(shared))
+                {
+                    result.Add(shared);
+                }
             }
         }
 
+        stream.End();
         return result;
+    }
+
+    /// <summary>
+    /// Appends every term of <paramref name="text"/> (content terms or not, duplicates included) with its character
+    /// span to <paramref name="tokens"/>, in the analyzer's order: one pass over a whole chunk, whose terms the caller
+    /// then assigns to its sentences.
+    /// </summary>
+    internal void Scan(string text, List<AnalysedToken> tokens)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        ArgumentNullException.ThrowIfNull(tokens);
+        if (text.Length == 0)
+        {
+            return;
+        }
+
+        using var stream = _analyzer.GetTokenStream(TextField, text);
+        var term = stream.AddAttribute<ICharTermAttribute>();
+        var offset = stream.AddAttribute<IOffsetAttribute>();
+        stream.Reset();
+        while (stream.IncrementToken())
+        {
+            var span = term.Buffer.AsSpan(0, term.Length);
+            tokens.Add(new AnalysedToken(Share(span), offset.StartOffset, offset.EndOffset, IsContent(span)));
+        }
+
+        stream.End();
     }
 
     /// <summary>Whether <paramref name="term"/> is a number ("100", "2.5", "2024"): numbers must match exactly.</summary>
@@ -85,9 +139,25 @@ public sealed class ContentTerms
     /// <summary>The weight of a term in coverage scores: numbers count double, they pin a fact down.</summary>
     public static double Weight(string term) => IsNumber(term) ? 2.0 : 1.0;
 
-    private static bool IsContent(string term)
+    private string Share(ReadOnlySpan<char> term)
     {
-        if (EnglishQuestionWords.Contains(term))
+        if (_poolSpans.TryGetValue(term, out var shared))
+        {
+            return shared;
+        }
+
+        if (_pool.Count >= MaxPooledTerms)
+        {
+            _pool.Clear();
+        }
+
+        var created = term.ToString();
+        return _pool.GetOrAdd(created, created);
+    }
+
+    private static bool IsContent(ReadOnlySpan<char> term)
+    {
+        if (EnglishQuestionWordSpans.Contains(term))
         {
             return false;
         }

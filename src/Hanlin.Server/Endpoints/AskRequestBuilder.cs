@@ -1,6 +1,8 @@
+using Hanlin.Core.Collections;
 using Hanlin.Core.Errors;
 using Hanlin.Core.Storage;
 using Hanlin.Rag.Answers;
+using Hanlin.Retrieval;
 using Hanlin.Server.Contracts;
 using Hanlin.Server.Security;
 
@@ -45,15 +47,37 @@ internal static class AskRequestBuilder
         CancellationToken cancellationToken = default)
     {
         var validated = RequestFilters.ValidateQuestion(question, maxQuestionLength, questionField);
-        return new AskRequest(validated)
+        var filter = await RequestFilters.ResolveAsync(store, caller, collections, filters, cancellationToken).ConfigureAwait(false);
+        return Build(validated, filter, history, topK, mode, language);
+    }
+
+    /// <summary>
+    /// As <see cref="BuildAsync"/> for one collection the caller already looked up, which is not looked up again.
+    /// </summary>
+    public static async Task<AskRequest> BuildForCollectionAsync(
+        IKnowledgeStore store,
+        ApiCaller caller,
+        int maxQuestionLength,
+        string? question,
+        string questionField,
+        IReadOnlyList<ConversationTurn> history,
+        Collection collection,
+        CancellationToken cancellationToken = default)
+    {
+        var validated = RequestFilters.ValidateQuestion(question, maxQuestionLength, questionField);
+        var filter = await RequestFilters.ResolveForCollectionAsync(store, caller, collection, null, cancellationToken).ConfigureAwait(false);
+        return Build(validated, filter, history, null, null, null);
+    }
+
+    private static AskRequest Build(string question, SearchFilter filter, IReadOnlyList<ConversationTurn> history, int? topK, string? mode, string? language) =>
+        new(question)
         {
-            Filter = await RequestFilters.ResolveAsync(store, caller, collections, filters, cancellationToken).ConfigureAwait(false),
+            Filter = filter,
             TopK = RequestFilters.ValidateTopK(topK, DefaultTopK),
             Mode = RequestFilters.ParseMode(mode),
             History = history,
             Language = ValidateLanguage(language),
         };
-    }
 
     private static string? ValidateLanguage(string? language) => language switch
     {

@@ -1,3 +1,4 @@
+using Hanlin.Core.Collections;
 using Hanlin.Core.Errors;
 using Hanlin.Core.Storage;
 using Hanlin.Rag.Search;
@@ -33,6 +34,21 @@ internal static class RequestFilters
             }
         }
 
+        return await FilterAsync(store, caller, collectionIds, filters, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// As <see cref="ResolveAsync"/> for one collection the caller already looked up and authorised (a
+    /// <c>kb:&lt;collection&gt;</c> chat), which is not looked up again.
+    /// </summary>
+    public static Task<SearchFilter> ResolveForCollectionAsync(IKnowledgeStore store, ApiCaller caller, Collection collection, SearchFilters? filters, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(collection);
+        return FilterAsync(store, caller, [caller.Demand(collection).Id], filters, cancellationToken);
+    }
+
+    private static async Task<SearchFilter> FilterAsync(IKnowledgeStore store, ApiCaller caller, List<string>? collectionIds, SearchFilters? filters, CancellationToken cancellationToken)
+    {
         if (filters?.DocumentIds is { } documents && documents.Any(string.IsNullOrWhiteSpace))
         {
             throw new HanlinException(ErrorCodes.InvalidArgument, "filters.document_ids contains an empty id.");

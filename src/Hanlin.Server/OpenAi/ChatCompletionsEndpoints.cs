@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Hanlin.Core.Collections;
 using Hanlin.Core.Errors;
 using Hanlin.Core.Storage;
 using Hanlin.Rag.Answers;
@@ -77,7 +78,7 @@ internal static class ChatCompletionsEndpoints
         var collection = await store.FindCollectionAsync(name, cancellationToken).ConfigureAwait(false)
             ?? throw new HanlinException(ErrorCodes.UnsupportedModel, $"The model '{body.Model}' does not exist: there is no collection named '{name}'.");
         caller.Demand(collection);
-        var request = await ToAskRequestAsync(messages, collection.Id, store, caller, options.Value.MaxQuestionLength, cancellationToken).ConfigureAwait(false);
+        var request = await ToAskRequestAsync(messages, collection, store, caller, options.Value.MaxQuestionLength, cancellationToken).ConfigureAwait(false);
         if (!body.Stream)
         {
             var answer = await answerer.AskAsync(request, cancellationToken).ConfigureAwait(false);
@@ -103,7 +104,7 @@ internal static class ChatCompletionsEndpoints
             : throw new HanlinException(ErrorCodes.UnsupportedModel, $"The model '{model}' does not exist; GET /v1/models lists the models served here ('kb:<collection>' answers from a collection).");
 
     private static Task<AskRequest> ToAskRequestAsync(
-        IReadOnlyList<ChatMessageBody> messages, string collectionId, IKnowledgeStore store, ApiCaller caller, int maxLength, CancellationToken cancellationToken)
+        IReadOnlyList<ChatMessageBody> messages, Collection collection, IKnowledgeStore store, ApiCaller caller, int maxLength, CancellationToken cancellationToken)
     {
         var last = -1;
         for (var i = messages.Count - 1; i >= 0 && last < 0; i--)
@@ -125,7 +126,7 @@ internal static class ChatCompletionsEndpoints
             .Select(m => new ConversationTurn(m.Role!, m.Text))
             .Where(t => t.Content.Length > 0)
             .ToArray();
-        return AskRequestBuilder.BuildAsync(store, caller, maxLength, messages[last].Text, "latest user message", history, [collectionId], cancellationToken: cancellationToken);
+        return AskRequestBuilder.BuildForCollectionAsync(store, caller, maxLength, messages[last].Text, "latest user message", history, collection, cancellationToken);
     }
 
     private static async Task StreamAnswerAsync(

@@ -36,7 +36,7 @@ internal static class CollectionAccess
             return null;
         }
 
-        var collections = await store.ListCollectionsAsync(cancellationToken).ConfigureAwait(false);
+        var collections = await store.FindCollectionsAsync(cancellationToken).ConfigureAwait(false);
         return [.. collections.Where(caller.CanUse).Select(c => c.Id)];
     }
 }

@@ -196,6 +196,14 @@ public sealed class SqliteKnowledgeStore : IKnowledgeStore
         }, cancellationToken);
 
     /// <inheritdoc />
+    public Task<IReadOnlyList<Collection>> FindCollectionsAsync(CancellationToken cancellationToken = default) =>
+        ReadAsync((connection, ct) =>
+        {
+            var query = Command(connection, $"SELECT {SqliteRows.CollectionIdentityColumns} FROM collections c ORDER BY c.name");
+            return ReadListAsync(query, SqliteRows.ReadCollectionIdentity, ct);
+        }, cancellationToken);
+
+    /// <inheritdoc />
     public Task<bool> DeleteCollectionAsync(string nameOrId, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(nameOrId);

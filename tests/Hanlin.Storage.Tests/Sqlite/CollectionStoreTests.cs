@@ -90,6 +90,21 @@ public sealed class CollectionStoreTests
     }
 
     [Fact]
+    public async Task The_cheap_listing_lists_every_collection_by_name_without_counting_them()
+    {
+        await using var sandbox = await CreateAsync();
+        var beta = await sandbox.Store.CreateCollectionAsync("beta", "b", Ct);
+        await sandbox.Store.CreateCollectionAsync("alpha", null, Ct);
+        await sandbox.Store.SaveVersionAsync(Version(beta.Id, "a.txt", "a", Chunks(3)), Ct);
+
+        var counted = await sandbox.Store.ListCollectionsAsync(Ct);
+        var listed = await sandbox.Store.FindCollectionsAsync(Ct);
+
+        Assert.Equal(counted.Select(c => c with { DocumentCount = 0, ChunkCount = 0 }), listed);
+        Assert.Equal((1, 3L), (counted[1].DocumentCount, counted[1].ChunkCount));
+    }
+
+    [Fact]
     public async Task Deleting_a_collection_removes_its_documents_versions_chunks_and_jobs()
     {
         await using var sandbox = await CreateAsync();
