@@ -3,6 +3,7 @@ using System.Buffers.Binary;
 using System.Globalization;
 using System.IO.Compression;
 using System.Reflection;
+using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace Hanlin.Ingestion.Chunking;
@@ -106,6 +107,7 @@ internal sealed class Cl100kBytePairCounter
         return new Cl100kBytePairCounter(ranks);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public int Count(ReadOnlySpan<char> piece)
     {
         var byteCount = Encoding.UTF8.GetByteCount(piece);
@@ -125,6 +127,7 @@ internal sealed class Cl100kBytePairCounter
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int CountBytes(ReadOnlySpan<byte> piece)
     {
         if (piece.Length <= 1 || Rank(piece) != NoRank)

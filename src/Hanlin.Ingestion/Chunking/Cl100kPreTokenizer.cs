@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Hanlin.Ingestion.Chunking;
 
 /// <summary>
@@ -27,6 +29,7 @@ internal static class Cl100kPreTokenizer
     private static readonly byte[] AsciiClasses = BuildAsciiClasses();
 
     /// <summary>The exclusive end of the piece that starts at <paramref name="start"/> (which is below text.Length).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int PieceEnd(ReadOnlySpan<char> text, int start)
     {
         var n = text.Length;

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Hanlin.Ingestion.Chunking;
 
 /// <summary>
@@ -35,6 +37,7 @@ internal sealed class PackedRankTable
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public int Find(ulong key)
     {
         var i = Slot(key);

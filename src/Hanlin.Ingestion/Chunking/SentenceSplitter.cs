@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using System.Runtime.CompilerServices;
 
 namespace Hanlin.Ingestion.Chunking;
 
@@ -38,6 +39,7 @@ public sealed class SentenceSplitter
     /// Appends the sentence spans of <paramref name="text"/> to <paramref name="sentences"/>, each shifted
     /// by <paramref name="offset"/> (pass the position of <paramref name="text"/> in its document).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Split(ReadOnlySpan<char> text, int offset, List<TextSpan> sentences)
     {
         ArgumentNullException.ThrowIfNull(sentences);

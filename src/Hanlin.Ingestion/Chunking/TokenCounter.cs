@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Text;
 using Hanlin.Core.Errors;
 using Microsoft.ML.Tokenizers;
+using System.Runtime.CompilerServices;
 
 namespace Hanlin.Ingestion.Chunking;
 
@@ -64,6 +65,7 @@ public sealed class TokenCounter
     public static TokenCounter Default => DefaultInstance.Value;
 
     /// <summary>Number of cl100k_base tokens in <paramref name="text"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public int Count(ReadOnlySpan<char> text)
     {
         if (text.IsEmpty)

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Hanlin.Ingestion.Chunking;
 
 /// <summary>
@@ -7,6 +9,7 @@ namespace Hanlin.Ingestion.Chunking;
 /// </summary>
 internal static class TokenEstimator
 {
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static double Estimate(ReadOnlySpan<char> text)
     {
         var tokens = 0.0;

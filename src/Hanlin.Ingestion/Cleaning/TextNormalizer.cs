@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace Hanlin.Ingestion.Cleaning;
@@ -42,6 +43,7 @@ public static class TextNormalizer
     }
 
     /// <summary>Appends the cleaned form of <paramref name="text"/> to <paramref name="sb"/>; appends nothing when it cleans to empty.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Append(StringBuilder sb, string text, bool singleLine)
     {
         var source = ToNfc(text);

@@ -28,6 +28,7 @@ public static class SimHasher
     private static readonly Vector256<int>[] ByteVotes = BuildByteVotes();
 
     /// <summary>The SimHash of <paramref name="text"/>; 0 for text without letters or digits.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static ulong Compute(ReadOnlySpan<char> text)
     {
         Span<Vector256<int>> votes = stackalloc Vector256<int>[8];

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Lucene.Net.Analysis;
 using Lucene.Net.Analysis.Standard;
 using Lucene.Net.Analysis.TokenAttributes;
@@ -213,6 +214,7 @@ internal sealed class FusedCjkEnglishTokenizer : Tokenizer
     }
 
     /// <summary>Tokenizes the buffered input into <see cref="_tokens"/>; false when it needs the reference chain.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool Tokenize()
     {
         var classes = SimpleCharTable.Classes;
