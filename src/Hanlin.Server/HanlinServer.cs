@@ -1,4 +1,5 @@
 using System.Net;
+using Hanlin.Ingestion.Chunking;
 using Hanlin.Server.Endpoints;
 using Hanlin.Server.FineTuning;
 using Hanlin.Server.Hosting;
@@ -37,6 +38,11 @@ public static class HanlinServer
     public static WebApplication Create(HanlinServerSettings settings, Action<IServiceCollection, IConfiguration>? configureServices = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
+
+        // Loading the cl100k vocabulary (~0.2 s of CPU) is needed by ingestion and answer usage counts; started
+        // now on another core, it overlaps building the host and opening the index instead of delaying start-up
+        // when the first service that counts tokens is constructed (TokenCounter.Default is a thread-safe Lazy).
+        _ = Task.Run(() => TokenCounter.Default);
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
         {
             ApplicationName = typeof(HanlinServer).Assembly.GetName().Name,
