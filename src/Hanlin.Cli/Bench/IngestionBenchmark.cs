@@ -22,24 +22,10 @@ internal sealed class IngestionBenchmark
     }
 
     public Task<IngestionBenchmarkResult> TextAsync(long totalBytes, CancellationToken cancellationToken) =>
-        RunAsync("markdown/text", totalBytes, pages: 0, (corpus, dir) =>
-        {
-            const long fileBytes = 1L << 20;
-            for (var i = 0; i * fileBytes < totalBytes; i++)
-            {
-                corpus.WriteMarkdown(Path.Combine(dir, $"doc-{i:D5}.md"), Math.Min(fileBytes, totalBytes - (i * fileBytes)));
-            }
-        }, cancellationToken);
+        TextFilesAsync("markdown/text", totalBytes, "doc-{0:D5}.md", (corpus, path, bytes) => corpus.WriteMarkdown(path, bytes), cancellationToken);
 
     public Task<IngestionBenchmarkResult> PlainTextAsync(long totalBytes, CancellationToken cancellationToken) =>
-        RunAsync("plain text", totalBytes, pages: 0, (corpus, dir) =>
-        {
-            const long fileBytes = 1L << 20;
-            for (var i = 0; i * fileBytes < totalBytes; i++)
-            {
-                corpus.WritePlainText(Path.Combine(dir, $"note-{i:D5}.txt"), Math.Min(fileBytes, totalBytes - (i * fileBytes)));
-            }
-        }, cancellationToken);
+        TextFilesAsync("plain text", totalBytes, "note-{0:D5}.txt", (corpus, path, bytes) => corpus.WritePlainText(path, bytes), cancellationToken);
 
     public Task<IngestionBenchmarkResult> PdfAsync(int pages, CancellationToken cancellationToken) =>
         RunAsync("pdf (text)", 0, pages, (corpus, dir) =>
@@ -62,6 +48,17 @@ internal sealed class IngestionBenchmark
 
     public Task<IngestionBenchmarkResult> XlsxAsync(int rows, CancellationToken cancellationToken) =>
         RunAsync("xlsx", 0, 0, (corpus, dir) => corpus.WriteXlsx(Path.Combine(dir, "fees.xlsx"), rows), cancellationToken);
+
+    /// <summary>Text scenarios: <paramref name="totalBytes"/> in 1 MB files named by <paramref name="nameFormat"/>.</summary>
+    private Task<IngestionBenchmarkResult> TextFilesAsync(string scenario, long totalBytes, string nameFormat, Action<SyntheticCorpus, string, long> write, CancellationToken cancellationToken) =>
+        RunAsync(scenario, totalBytes, pages: 0, (corpus, dir) =>
+        {
+            const long fileBytes = 1L << 20;
+            for (var i = 0; i * fileBytes < totalBytes; i++)
+            {
+                write(corpus, Path.Combine(dir, string.Format(System.Globalization.CultureInfo.InvariantCulture, nameFormat, i)), Math.Min(fileBytes, totalBytes - (i * fileBytes)));
+            }
+        }, cancellationToken);
 
     private async Task<IngestionBenchmarkResult> RunAsync(string scenario, long _, int pages, Action<SyntheticCorpus, string> generate, CancellationToken cancellationToken)
     {
