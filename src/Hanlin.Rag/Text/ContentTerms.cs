@@ -50,6 +50,9 @@ public sealed class ContentTerms
     private readonly ConcurrentDictionary<string, string> _pool = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> _poolSpans;
 
+    // Approximate entry count: ConcurrentDictionary.Count takes every lock, on every miss of concurrent requests.
+    private int _pooled;
+
     /// <summary>Creates the term extractor over <paramref name="analyzer"/> (the retrieval analyzer, so domain terms agree).</summary>
     public ContentTerms(HanlinAnalyzer analyzer)
     {
@@ -146,9 +149,10 @@ public sealed class ContentTerms
             return shared;
         }
 
-        if (_pool.Count >= MaxPooledTerms)
+        if (Interlocked.Increment(ref _pooled) > MaxPooledTerms)
         {
             _pool.Clear();
+            Interlocked.Exchange(ref _pooled, 0);
         }
 
         var created = term.ToString();
