@@ -110,6 +110,7 @@ public static class GenerationBenchmark
         var finished = 0;
         (long Tokens, TimeSpan Time, TimeSpan Cpu) open = default, close = default;
         var window = new Lock();
+        var startCpu = CpuTime(process);
         var clock = Stopwatch.StartNew();
 
         async Task Consume(int[] prompt)
@@ -142,8 +143,18 @@ public static class GenerationBenchmark
         var wall = clock.Elapsed;
         var tokens = close.Tokens - open.Tokens;
         var seconds = (close.Time - open.Time).TotalSeconds;
+        var cpuSeconds = (close.Cpu - open.Cpu).TotalSeconds;
+        if (tokens <= 0 || seconds <= 0)
+        {
+            // A request finished before the last one produced its first token (short runs on a busy machine): there
+            // was no full-batch window, so the whole run is measured instead.
+            tokens = Interlocked.Read(ref produced);
+            seconds = wall.TotalSeconds;
+            cpuSeconds = (CpuTime(process) - startCpu).TotalSeconds;
+        }
+
         var rate = tokens > 0 && seconds > 0 ? tokens / seconds : 0;
-        var cpu = tokens > 0 ? (close.Cpu - open.Cpu).TotalSeconds / tokens : 0;
+        var cpu = tokens > 0 ? cpuSeconds / tokens : 0;
         return new ConcurrentGenerationResult(concurrency, promptTokens, decodeTokens, rate, rate / concurrency, cpu, wall);
     }
 
