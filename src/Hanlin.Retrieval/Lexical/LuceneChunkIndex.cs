@@ -32,6 +32,13 @@ public sealed partial class LuceneChunkIndex : IChunkIndex, IDisposable
     // Longest time written chunks stay unpublished (not searchable, not committed) while the writer is behind.
     private static readonly TimeSpan PublishInterval = TimeSpan.FromSeconds(5);
 
+    // How long the writer waits for more work after catching up before it publishes. Ingestion queues one document
+    // at a time, so a writer that published whenever the queue was empty refreshed (one small segment) and
+    // committed (an fsync) per document, and merging those segments cost more than indexing the text: merges,
+    // flushes and commits were a quarter of a 100 MB ingest's CPU (perf, docs/benchmarks.md). A caller that needs
+    // searchability queues a barrier (WaitForIndexedAsync), which publishes at once.
+    private static readonly TimeSpan IdleBeforePublish = TimeSpan.FromMilliseconds(500);
+
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly Channel<IndexChange> _queue = Channel.CreateBounded<IndexChange>(new BoundedChannelOptions(MaxQueuedChanges)
     {
@@ -216,9 +223,10 @@ public sealed partial class LuceneChunkIndex : IChunkIndex, IDisposable
         var sincePublish = System.Diagnostics.Stopwatch.StartNew();
         while (true)
         {
-            if (unpublished && !reader.TryPeek(out _))
+            if (unpublished && !reader.TryPeek(out _) && !await MoreWithinAsync(reader, IdleBeforePublish).ConfigureAwait(false))
             {
-                // Nothing queued: make what was written searchable and durable now rather than at the next batch.
+                // Nothing queued for a moment: make what was written searchable and durable now rather than at the
+                // next batch.
                 await PublishAsync().ConfigureAwait(false);
                 unpublished = false;
                 sincePublish.Restart();
@@ -261,6 +269,20 @@ public sealed partial class LuceneChunkIndex : IChunkIndex, IDisposable
         if (unpublished)
         {
             await PublishAsync().ConfigureAwait(false);
+        }
+    }
+
+    // Waits up to delay for the next queued change; false when none came (or the queue was closed).
+    private static async Task<bool> MoreWithinAsync(ChannelReader<IndexChange> reader, TimeSpan delay)
+    {
+        using var timeout = new CancellationTokenSource(delay);
+        try
+        {
+            return await reader.WaitToReadAsync(timeout.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested)
+        {
+            return false;
         }
     }
 

@@ -73,6 +73,25 @@ public sealed class LuceneChunkIndexTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Queued_replacements_become_searchable_without_a_barrier_once_the_queue_goes_quiet()
+    {
+        using var index = Open();
+        await StoreAndQueueAsync(index, "inr.md", "Check the INR within a week of any dose change.");
+        await StoreAndQueueAsync(index, "fee.md", "基金赎回费率为百分之一点五。");
+
+        // No WaitForIndexedAsync: the writer publishes on its own shortly after it runs out of work.
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (index.Index.Count < 2 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50, TestContext.Current.CancellationToken);
+        }
+
+        Assert.Equal(2, index.Index.Count);
+        Assert.NotEmpty(index.Index.Search("INR dose change"));
+        Assert.NotEmpty(index.Index.Search("赎回费率"));
+    }
+
+    [Fact]
     public async Task Disposing_the_index_writes_what_is_still_queued()
     {
         var path = _temp.File("lexical");
