@@ -23,19 +23,14 @@ internal sealed class TermScoreBounds
 
     private readonly ConditionalWeakTable<object, ConcurrentDictionary<Term, int[]>> _segments = new();
 
-    /// <summary>Number of terms whose postings were walked (cache misses), for tests.</summary>
-    public long Walks => Interlocked.Read(ref _walks);
-
-    private long _walks;
-
     /// <summary>
     /// The largest score <paramref name="scorer"/> gives any posting of <paramref name="term"/> in <paramref name="leaf"/>
     /// (tight), or the BM25 limit (loose). <paramref name="termsEnum"/> is positioned on the term.
     /// </summary>
     public float UpperBound(AtomicReaderContext leaf, Term term, TermsEnum termsEnum, Similarity.SimScorer scorer, bool tight)
     {
-        var pairs = _segments.GetValue(leaf.AtomicReader.CoreCacheKey, _ => new ConcurrentDictionary<Term, int[]>())
-            is var table && table.TryGetValue(term, out var cached) ? cached : Add(table, leaf, term, termsEnum);
+        var table = _segments.GetValue(leaf.AtomicReader.CoreCacheKey, _ => new ConcurrentDictionary<Term, int[]>());
+        var pairs = table.TryGetValue(term, out var cached) ? cached : Add(table, leaf, term, termsEnum);
         if (!tight)
         {
             return pairs.Length == 0 ? 0f : scorer.Score(pairs[0], SaturatingFrequency);
@@ -50,9 +45,8 @@ internal sealed class TermScoreBounds
         return max;
     }
 
-    private int[] Add(ConcurrentDictionary<Term, int[]> table, AtomicReaderContext leaf, Term term, TermsEnum termsEnum)
+    private static int[] Add(ConcurrentDictionary<Term, int[]> table, AtomicReaderContext leaf, Term term, TermsEnum termsEnum)
     {
-        Interlocked.Increment(ref _walks);
         if (table.Count >= MaxTermsPerSegment)
         {
             table.Clear();
