@@ -130,7 +130,10 @@ internal static class BenchCommands
         var vectors = new Option<int>("--vectors") { Description = "Vectors in the HNSW index (0 skips).", DefaultValueFactory = _ => 100_000 };
         var dims = new Option<int>("--dims") { Description = "Vector dimensions.", DefaultValueFactory = _ => 384 };
         var intrinsic = new Option<int>("--intrinsic-dims") { Description = "Intrinsic dimension of the synthetic vectors (0 = isotropic random, the worst case).", DefaultValueFactory = _ => 24 };
-        var command = new Command("search", "Measure BM25 latency and HNSW latency/recall against exact search on generated data.") { chunks, vectors, dims, intrinsic };
+        var scoring = new Option<Hanlin.Retrieval.Lexical.Bm25Scoring>("--lexical-scoring") { Description = "How BM25 finds top hits: MaxScore, MaxScoreLooseBounds or Lucene (same hits).", DefaultValueFactory = _ => Hanlin.Retrieval.Lexical.Bm25Scoring.MaxScore };
+        var queries = new Option<int>("--queries") { Description = "Timed BM25 queries.", DefaultValueFactory = _ => 2_000 };
+        var topK = new Option<int>("--top-k") { Description = "Hits asked of each BM25 query.", DefaultValueFactory = _ => 10 };
+        var command = new Command("search", "Measure BM25 latency and HNSW latency/recall against exact search on generated data.") { chunks, vectors, dims, intrinsic, scoring, queries, topK };
         command.SetAction((parseResult, cancellationToken) =>
         {
             var work = Path.Combine(Path.GetTempPath(), "hanlin-bench-search-" + Guid.NewGuid().ToString("N")[..8]);
@@ -141,6 +144,9 @@ internal static class BenchCommands
                 VectorCount = parseResult.GetValue(vectors),
                 Dimensions = parseResult.GetValue(dims),
                 VectorIntrinsicDimension = parseResult.GetValue(intrinsic),
+                LexicalScoring = parseResult.GetValue(scoring),
+                LexicalQueries = parseResult.GetValue(queries),
+                LexicalTopK = parseResult.GetValue(topK),
             };
             var progress = new Progress<string>(line => console.Profile.Out.Writer.WriteLine(line));
             var result = Hanlin.Retrieval.Benchmarks.RetrievalBenchmark.Run(options, CliContext.From(parseResult, console).Json ? null : progress, cancellationToken);

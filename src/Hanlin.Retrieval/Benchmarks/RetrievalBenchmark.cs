@@ -21,9 +21,9 @@ public static class RetrievalBenchmark
         ArgumentNullException.ThrowIfNull(options);
         ArgumentException.ThrowIfNullOrWhiteSpace(options.WorkDirectory);
 
-        var (indexSeconds, bm25P50, bm25P99, meanHits) = options.ChunkCount > 0
+        var (indexSeconds, bm25P50, bm25P99, meanHits, cpuMsPerQuery) = options.ChunkCount > 0
             ? RunLexical(options, progress, cancellationToken)
-            : (0, 0, 0, 0);
+            : (0, 0, 0, 0, 0);
         var (buildSeconds, hnswP50, hnswP99, recall, exactP50) = options.VectorCount > 0
             ? RunVectors(options, progress, cancellationToken)
             : (0, 0, 0, 0, 0);
@@ -41,10 +41,13 @@ public static class RetrievalBenchmark
             hnswP99,
             recall,
             exactP50,
-            environment);
+            environment)
+        {
+            Bm25CpuMsPerQuery = cpuMsPerQuery,
+        };
     }
 
-    private static (double IndexSeconds, double P50, double P99, double MeanHits) RunLexical(
+    private static (double IndexSeconds, double P50, double P99, double MeanHits, double CpuMsPerQuery) RunLexical(
         RetrievalBenchmarkOptions options,
         IProgress<string>? progress,
         CancellationToken cancellationToken)
@@ -55,7 +58,7 @@ public static class RetrievalBenchmark
             var corpus = new SyntheticCorpus(options.Seed);
             var collections = new[] { "col_a", "col_b", "col_c", "col_d" };
             var clock = Stopwatch.StartNew();
-            using var index = new LuceneBm25Index(path);
+            using var index = new LuceneBm25Index(path, options: new LexicalIndexOptions { Scoring = options.LexicalScoring });
             const int batch = 1_000;
             for (var start = 0; start < options.ChunkCount; start += batch)
             {
@@ -87,11 +90,19 @@ public static class RetrievalBenchmark
             var queries = Enumerable.Range(0, options.WarmupQueries + options.LexicalQueries).Select(_ => corpus.Query()).ToArray();
             var latencies = new double[options.LexicalQueries];
             long totalHits = 0;
+            var process = Process.GetCurrentProcess();
+            var cpuStart = TimeSpan.Zero;
             for (var i = 0; i < queries.Length; i++)
             {
                 cancellationToken.ThrowIfCancellationRequested();
+                if (i == options.WarmupQueries)
+                {
+                    process.Refresh();
+                    cpuStart = process.TotalProcessorTime;
+                }
+
                 var started = Stopwatch.GetTimestamp();
-                var hits = index.Search(queries[i], topK: 10);
+                var hits = index.Search(queries[i], topK: options.LexicalTopK);
                 var elapsed = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
                 if (i >= options.WarmupQueries)
                 {
@@ -100,9 +111,11 @@ public static class RetrievalBenchmark
                 }
             }
 
+            process.Refresh();
+            var cpuMsPerQuery = (process.TotalProcessorTime - cpuStart).TotalMilliseconds / Math.Max(1, options.LexicalQueries);
             var (p50, p99) = Percentiles(latencies);
-            progress?.Report($"bm25: p50 {p50:F2} ms, p99 {p99:F2} ms over {options.LexicalQueries} queries");
-            return (indexSeconds, p50, p99, totalHits / (double)Math.Max(1, options.LexicalQueries));
+            progress?.Report($"bm25 ({options.LexicalScoring}): p50 {p50:F2} ms, p99 {p99:F2} ms, {cpuMsPerQuery:F3} CPU ms/query over {options.LexicalQueries} queries");
+            return (indexSeconds, p50, p99, totalHits / (double)Math.Max(1, options.LexicalQueries), cpuMsPerQuery);
         }
         finally
         {

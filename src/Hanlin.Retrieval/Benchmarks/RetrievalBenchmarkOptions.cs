@@ -1,3 +1,4 @@
+using Hanlin.Retrieval.Lexical;
 using Hanlin.Retrieval.Vectors;
 
 namespace Hanlin.Retrieval.Benchmarks;
@@ -16,6 +17,12 @@ public sealed record RetrievalBenchmarkOptions
 
     /// <summary>Timed BM25 queries (after <see cref="WarmupQueries"/> untimed ones).</summary>
     public int LexicalQueries { get; init; } = 2_000;
+
+    /// <summary>How BM25 searches find their top hits (MaxScore pruning or Lucene's exhaustive scorers).</summary>
+    public Bm25Scoring LexicalScoring { get; init; } = Bm25Scoring.MaxScore;
+
+    /// <summary>Hits asked of each BM25 query.</summary>
+    public int LexicalTopK { get; init; } = 10;
 
     /// <summary>Untimed queries run first so JIT and caches are warm.</summary>
     public int WarmupQueries { get; init; } = 200;

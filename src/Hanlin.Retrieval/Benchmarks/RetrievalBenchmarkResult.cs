@@ -17,4 +17,8 @@ public sealed record RetrievalBenchmarkResult(
     double HnswP99Ms,
     double RecallAt10,
     double ExactP50Ms,
-    string Environment);
+    string Environment)
+{
+    /// <summary>Process CPU time per timed BM25 query in milliseconds (all threads, so it includes the GC's share).</summary>
+    public double Bm25CpuMsPerQuery { get; init; }
+}

@@ -52,6 +52,12 @@ public sealed record LexicalIndexOptions
     /// <summary>Index size above which the idle merge is skipped and Lucene's merge policy alone decides.</summary>
     public int IdleMergeMaxMegabytes { get; init; } = 1024;
 
+    /// <summary>
+    /// How searches find their top hits: exact MaxScore pruning (the default) or Lucene's exhaustive scorers. Both
+    /// return the same hits; the choice exists for benchmarks.
+    /// </summary>
+    public Bm25Scoring Scoring { get; init; } = Bm25Scoring.MaxScore;
+
     /// <summary>Largest <c>topK</c> a search accepts.</summary>
     public int MaxTopK { get; init; } = 1000;
 }

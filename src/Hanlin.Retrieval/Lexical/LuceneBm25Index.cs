@@ -37,6 +37,8 @@ public sealed class LuceneBm25Index : IDisposable
     private const int MaxCachedFilters = 256;
 
     private readonly ConcurrentDictionary<string, Filter> _collectionFilters = new(StringComparer.Ordinal);
+    private readonly TermScoreBounds _scoreBounds = new();
+    private long _maxScoreSearches;
 
     private readonly string _path;
     private readonly LexicalIndexOptions _options;
@@ -382,7 +384,11 @@ public sealed class LuceneBm25Index : IDisposable
     /// <paramref name="context"/> has some: then the context is the query. Terms of <paramref name="context"/>
     /// (earlier turns of a conversation) that the query lacks add to the score at <see cref="LexicalIndexOptions.ContextBoost"/>.
     /// </summary>
-    public IReadOnlyList<LexicalHit> Search(string query, SearchFilter? filter = null, int topK = 10, string? context = null)
+    public IReadOnlyList<LexicalHit> Search(string query, SearchFilter? filter = null, int topK = 10, string? context = null) =>
+        Search(query, filter, topK, context, _options.Scoring);
+
+    /// <summary><see cref="Search(string, SearchFilter?, int, string?)"/> with the evaluator chosen by the caller (tests compare them).</summary>
+    internal IReadOnlyList<LexicalHit> Search(string query, SearchFilter? filter, int topK, string? context, Bm25Scoring scoring)
     {
         ArgumentNullException.ThrowIfNull(query);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(topK);
@@ -405,21 +411,34 @@ public sealed class LuceneBm25Index : IDisposable
         filter ??= SearchFilter.None;
         return WithSearcher(searcher =>
         {
-            Query textQuery = BuildTextQuery(terms, searcher.IndexReader, 1f);
-            if (contextTerms.Count > 0)
+            var plan = BuildTextPlan(terms, searcher.IndexReader, 1f);
+            var luceneFilter = ResolveFilter(filter, searcher.IndexReader);
+            ScoreDoc[] top;
+
+            // Context adds a third nesting level (query MUST, context SHOULD); it is rare enough to leave to Lucene.
+            if (contextTerms.Count == 0 && scoring != Bm25Scoring.Lucene && PrunableBoosts())
             {
-                textQuery = new BooleanQuery(disableCoord: true)
+                top = MaxScoreSearch.Search(searcher, plan, luceneFilter, topK, _scoreBounds, tightBounds: scoring == Bm25Scoring.MaxScore);
+                Interlocked.Increment(ref _maxScoreSearches);
+            }
+            else
+            {
+                Query textQuery = ToQuery(plan);
+                if (contextTerms.Count > 0)
                 {
-                    { textQuery, Occur.MUST },
-                    { BuildTextQuery(contextTerms, searcher.IndexReader, _options.ContextBoost), Occur.SHOULD },
-                };
+                    textQuery = new BooleanQuery(disableCoord: true)
+                    {
+                        { textQuery, Occur.MUST },
+                        { ToQuery(BuildTextPlan(contextTerms, searcher.IndexReader, _options.ContextBoost)), Occur.SHOULD },
+                    };
+                }
+
+                Query luceneQuery = luceneFilter is null ? textQuery : new FilteredQuery(textQuery, luceneFilter);
+                top = searcher.Search(luceneQuery, topK).ScoreDocs;
             }
 
-            var luceneFilter = ResolveFilter(filter, searcher.IndexReader);
-            Query luceneQuery = luceneFilter is null ? textQuery : new FilteredQuery(textQuery, luceneFilter);
-            var top = searcher.Search(luceneQuery, topK);
-            var hits = new List<LexicalHit>(top.ScoreDocs.Length);
-            foreach (var scoreDoc in top.ScoreDocs)
+            var hits = new List<LexicalHit>(top.Length);
+            foreach (var scoreDoc in top)
             {
                 var doc = searcher.Doc(scoreDoc.Doc, HitFields);
                 hits.Add(new LexicalHit(doc.Get(IdField), doc.Get(DocumentField), doc.Get(CollectionField), scoreDoc.Score, hits.Count + 1));
@@ -428,6 +447,12 @@ public sealed class LuceneBm25Index : IDisposable
             return hits;
         });
     }
+
+    /// <summary>Searches answered by the MaxScore evaluator rather than Lucene's scorers, for tests.</summary>
+    internal long MaxScoreSearches => Interlocked.Read(ref _maxScoreSearches);
+
+    // MaxScore's bounds assume every clause adds a non-negative score; odd boosts keep Lucene's path.
+    private bool PrunableBoosts() => _options.TextBoost > 0 && _options.TitleBoost > 0 && _options.SectionBoost > 0;
 
     /// <summary>
     /// Ids of all indexed chunks passing <paramref name="filter"/>: the candidate set a vector search
@@ -554,11 +579,11 @@ public sealed class LuceneBm25Index : IDisposable
     // Common terms score the text field only: their title and section clauses doubled the work of a query
     // (p99 24 ms → 13 ms on 100k chunks, docs/benchmarks.md) for almost no ranking signal, since a term in
     // over 5% of chunks has a small IDF; rare terms keep all three fields and their boosts.
-    private BooleanQuery BuildTextQuery(List<string> terms, IndexReader reader, float boost)
+    private TextQueryPlan BuildTextPlan(List<string> terms, IndexReader reader, float boost)
     {
         var numDocs = reader.NumDocs;
-        var rare = new BooleanQuery(disableCoord: true);
-        var common = new BooleanQuery(disableCoord: true);
+        var rare = new List<TextClause>();
+        var common = new List<TextClause>();
         var commonTerms = new List<(string Text, TermContext States)>();
         foreach (var text in terms)
         {
@@ -572,39 +597,58 @@ public sealed class LuceneBm25Index : IDisposable
             }
             else
             {
-                AddFieldClauses(rare, text, states, titleAndSection: true, boost);
+                AddFieldClauses(rare, reader, text, states, titleAndSection: true, boost);
             }
         }
 
         foreach (var (text, states) in commonTerms.OrderBy(t => t.States.DocFreq).Take(_options.MaxCommonTerms))
         {
-            AddFieldClauses(common, text, states, titleAndSection: false, boost);
+            AddFieldClauses(common, reader, text, states, titleAndSection: false, boost);
         }
 
-        if (rare.Clauses.Count == 0 || common.Clauses.Count == 0)
+        return new TextQueryPlan(rare, common);
+    }
+
+    private static BooleanQuery ToQuery(TextQueryPlan plan)
+    {
+        var rare = Disjunction(plan.Rare);
+        if (!plan.RequiresRare)
         {
-            return rare.Clauses.Count == 0 ? common : rare;
+            return plan.Rare.Count == 0 ? Disjunction(plan.Common) : rare;
         }
 
         var combined = new BooleanQuery(disableCoord: true) { { rare, Occur.MUST } };
-        foreach (var clause in common.Clauses)
+        foreach (var clause in plan.Common)
         {
-            combined.Add(clause);
+            combined.Add(new TermQuery(clause.Term, clause.States) { Boost = clause.Boost }, Occur.SHOULD);
         }
 
         return combined;
     }
 
-    private void AddFieldClauses(BooleanQuery query, string text, TermContext textStates, bool titleAndSection, float boost)
+    private static BooleanQuery Disjunction(IReadOnlyList<TextClause> clauses)
     {
-        query.Add(new TermQuery(new Term(TextField, text), textStates) { Boost = _options.TextBoost * boost }, Occur.SHOULD);
+        var query = new BooleanQuery(disableCoord: true);
+        foreach (var clause in clauses)
+        {
+            query.Add(new TermQuery(clause.Term, clause.States) { Boost = clause.Boost }, Occur.SHOULD);
+        }
+
+        return query;
+    }
+
+    private void AddFieldClauses(List<TextClause> clauses, IndexReader reader, string text, TermContext textStates, bool titleAndSection, float boost)
+    {
+        clauses.Add(new TextClause(new Term(TextField, text), textStates, _options.TextBoost * boost));
         if (!titleAndSection)
         {
             return;
         }
 
-        query.Add(new TermQuery(new Term(TitleField, text)) { Boost = _options.TitleBoost * boost }, Occur.SHOULD);
-        query.Add(new TermQuery(new Term(SectionField, text)) { Boost = _options.SectionBoost * boost }, Occur.SHOULD);
+        var title = new Term(TitleField, text);
+        var section = new Term(SectionField, text);
+        clauses.Add(new TextClause(title, TermContext.Build(reader.Context, title), _options.TitleBoost * boost));
+        clauses.Add(new TextClause(section, TermContext.Build(reader.Context, section), _options.SectionBoost * boost));
     }
 
     // A filter of collections only (what a kb:<collection> chat and a key's access hook produce) is resolved once per
