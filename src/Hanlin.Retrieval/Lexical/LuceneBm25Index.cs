@@ -395,11 +395,12 @@ public sealed class LuceneBm25Index : IDisposable
         ArgumentOutOfRangeException.ThrowIfGreaterThan(topK, _options.MaxTopK);
         ObjectDisposedException.ThrowIf(_disposed, this);
 
-        var terms = AnalyzeQuery(query);
-        var contextTerms = string.IsNullOrWhiteSpace(context) ? [] : AnalyzeQuery(context);
+        var terms = AnalyzeQuery(query, out var weights);
+        Dictionary<string, float> contextWeights = [];
+        var contextTerms = string.IsNullOrWhiteSpace(context) ? [] : AnalyzeQuery(context, out contextWeights);
         if (terms.Count == 0)
         {
-            (terms, contextTerms) = (contextTerms, []);
+            (terms, weights, contextTerms) = (contextTerms, contextWeights, []);
         }
 
         contextTerms.RemoveAll(terms.Contains);
@@ -411,7 +412,7 @@ public sealed class LuceneBm25Index : IDisposable
         filter ??= SearchFilter.None;
         return WithSearcher(searcher =>
         {
-            var plan = BuildTextPlan(terms, searcher.IndexReader, 1f);
+            var plan = BuildTextPlan(terms, weights, searcher.IndexReader, 1f);
             var luceneFilter = ResolveFilter(filter, searcher.IndexReader);
             ScoreDoc[] top;
 
@@ -429,7 +430,7 @@ public sealed class LuceneBm25Index : IDisposable
                     textQuery = new BooleanQuery(disableCoord: true)
                     {
                         { textQuery, Occur.MUST },
-                        { ToQuery(BuildTextPlan(contextTerms, searcher.IndexReader, _options.ContextBoost)), Occur.SHOULD },
+                        { ToQuery(BuildTextPlan(contextTerms, contextWeights, searcher.IndexReader, _options.ContextBoost)), Occur.SHOULD },
                     };
                 }
 
@@ -552,23 +553,49 @@ public sealed class LuceneBm25Index : IDisposable
         return counts;
     });
 
-    private List<string> AnalyzeQuery(string query)
+    // A domain-dictionary term (阿司匹林) is indexed whole and as its bigrams (阿司, 司匹, 匹林), so a chunk holding
+    // the whole term matched it four times over (twelve clauses across the three fields), and "阿司匹林 出血" ranked any
+    // chunk naming aspirin twice above the one about bleeding. In a query, the bigrams inside a whole term share one
+    // term's weight between them (boost 1/k for k bigrams) instead of being dropped: chunks indexed before the term
+    // was added to the dictionary have no whole-term token, and must still be found.
+    private List<string> AnalyzeQuery(string query, out Dictionary<string, float> weights)
     {
-        var terms = new List<string>();
-        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var tokens = new List<(string Text, int Start, int End, bool Whole)>();
         using var stream = _analyzer.GetTokenStream(TextField, query);
         var term = stream.AddAttribute<ICharTermAttribute>();
+        var offset = stream.AddAttribute<IOffsetAttribute>();
+        var type = stream.AddAttribute<ITypeAttribute>();
         stream.Reset();
-        while (terms.Count < _options.MaxQueryTerms && stream.IncrementToken())
+        var cap = _options.MaxQueryTerms * 4;
+        while (tokens.Count < cap && stream.IncrementToken())
         {
-            var text = term.ToString();
-            if (seen.Add(text))
-            {
-                terms.Add(text);
-            }
+            tokens.Add((term.ToString(), offset.StartOffset, offset.EndOffset, type.Type == DomainTermFilter.DictionaryTokenType));
         }
 
         stream.End();
+        var wholeTerms = tokens.FindAll(t => t.Whole);
+        var terms = new List<string>();
+        weights = new Dictionary<string, float>(StringComparer.Ordinal);
+        foreach (var token in tokens)
+        {
+            var weight = 1f;
+            if (!token.Whole && wholeTerms.Find(w => w.Start <= token.Start && token.End <= w.End) is { Text: not null } whole)
+            {
+                // A term of n characters has n - 1 bigrams.
+                weight = 1f / Math.Max(1, whole.End - whole.Start - 1);
+            }
+
+            if (weights.TryGetValue(token.Text, out var seen))
+            {
+                weights[token.Text] = Math.Max(seen, weight);
+            }
+            else if (terms.Count < _options.MaxQueryTerms)
+            {
+                terms.Add(token.Text);
+                weights[token.Text] = weight;
+            }
+        }
+
         return terms;
     }
 
@@ -579,7 +606,7 @@ public sealed class LuceneBm25Index : IDisposable
     // Common terms score the text field only: their title and section clauses doubled the work of a query
     // (p99 24 ms → 13 ms on 100k chunks, docs/benchmarks.md) for almost no ranking signal, since a term in
     // over 5% of chunks has a small IDF; rare terms keep all three fields and their boosts.
-    private TextQueryPlan BuildTextPlan(List<string> terms, IndexReader reader, float boost)
+    private TextQueryPlan BuildTextPlan(List<string> terms, Dictionary<string, float> weights, IndexReader reader, float boost)
     {
         var numDocs = reader.NumDocs;
         var rare = new List<TextClause>();
@@ -597,13 +624,13 @@ public sealed class LuceneBm25Index : IDisposable
             }
             else
             {
-                AddFieldClauses(rare, reader, text, states, titleAndSection: true, boost);
+                AddFieldClauses(rare, reader, text, states, titleAndSection: true, boost * weights[text]);
             }
         }
 
         foreach (var (text, states) in commonTerms.OrderBy(t => t.States.DocFreq).Take(_options.MaxCommonTerms))
         {
-            AddFieldClauses(common, reader, text, states, titleAndSection: false, boost);
+            AddFieldClauses(common, reader, text, states, titleAndSection: false, boost * weights[text]);
         }
 
         return new TextQueryPlan(rare, common);

@@ -69,6 +69,40 @@ public sealed class LuceneBm25IndexTests : IDisposable
     }
 
     [Fact]
+    public void A_dictionary_term_weighs_as_one_word_so_the_other_query_word_decides_the_ranking()
+    {
+        using var index = Open(DomainDictionary.FromTerms(["阿司匹林"]));
+        index.Upsert(
+        [
+            TestChunks.Make("ingredients", "成分：本品主要成分为阿司匹林，每片含阿司匹林100 mg。", section: "阿司匹林说明书 > 成分"),
+            TestChunks.Make("bleeding", "与华法林合用时出血风险明显增加，应监测出血征象。", section: "阿司匹林说明书 > 相互作用"),
+            TestChunks.Make("usage", "阿司匹林肠溶片应整片吞服，阿司匹林不宜嚼碎。", section: "阿司匹林说明书 > 用法"),
+            TestChunks.Make("indication", "阿司匹林用于降低心肌梗死复发的风险。", section: "阿司匹林说明书 > 适应症"),
+            TestChunks.Make("storage", "阿司匹林应遮光，密封，在干燥处保存。", section: "阿司匹林说明书 > 贮藏"),
+            TestChunks.Make("ibuprofen", "布洛芬用于缓解轻至中度疼痛。", section: "布洛芬说明书 > 适应症"),
+            TestChunks.Make("paracetamol", "对乙酰氨基酚用于退热。", section: "对乙酰氨基酚说明书 > 适应症"),
+        ]);
+
+        var hits = index.Search("阿司匹林 出血", topK: 5);
+
+        Assert.Equal("bleeding", hits[0].ChunkId);
+    }
+
+    [Fact]
+    public void A_chunk_indexed_before_a_term_joined_the_dictionary_is_still_found_by_its_bigrams()
+    {
+        var path = _temp.File("lexical-old");
+        using (var before = new LuceneBm25Index(path, new HanlinAnalyzer(DomainDictionary.FromTerms([]))))
+        {
+            before.Upsert([TestChunks.Make("old", "氯吡格雷与质子泵抑制剂合用需评估。")]);
+        }
+
+        using var after = new LuceneBm25Index(path, new HanlinAnalyzer(DomainDictionary.FromTerms(["氯吡格雷"])));
+
+        Assert.Equal("old", Assert.Single(after.Search("氯吡格雷")).ChunkId);
+    }
+
+    [Fact]
     public void English_queries_match_other_inflections()
     {
         using var index = Open();
