@@ -579,10 +579,11 @@ public sealed class LuceneBm25Index : IDisposable
         foreach (var token in tokens)
         {
             var weight = 1f;
-            if (!token.Whole && wholeTerms.Find(w => w.Start <= token.Start && token.End <= w.End) is { Text: not null } whole)
+            var inside = token.Whole ? -1 : wholeTerms.FindIndex(w => w.Start <= token.Start && token.End <= w.End);
+            if (inside >= 0)
             {
                 // A term of n characters has n - 1 bigrams.
-                weight = 1f / Math.Max(1, whole.End - whole.Start - 1);
+                weight = 1f / Math.Max(1, wholeTerms[inside].End - wholeTerms[inside].Start - 1);
             }
 
             if (weights.TryGetValue(token.Text, out var seen))
