@@ -17,9 +17,10 @@ namespace Hanlin.Ingestion.Chunking;
 /// Hand-written rather than calling the library per piece: the library's encoder allocates per call and
 /// serialises every call on a lock around its cache, which under parallel chunking made it the largest
 /// single cost of ingesting CJK text (a CJK run up to the next punctuation is one piece and rarely
-/// repeats, so it is never served from a cache). Ranks are looked up by packing the candidate's bytes into
-/// an integer key, one table per length; the few tokens longer than 16 bytes are keyed by their bytes as
-/// Latin-1 text. The ranks are read from the same embedded cl100k_base file the library loads (the
+/// repeats, so it is never served from a cache). Such a run is first cut where no merge can cross
+/// (<see cref="Cl100kCharacterBoundaries"/>), so its merges stay short. Ranks are looked up by packing the
+/// candidate's bytes into an integer key, one table per length; the few tokens longer than 16 bytes are keyed
+/// by their bytes as Latin-1 text. The ranks are read from the same embedded cl100k_base file the library loads (the
 /// library keeps its own table internal).
 /// </remarks>
 internal sealed class Cl100kBytePairCounter
@@ -36,7 +37,13 @@ internal sealed class Cl100kBytePairCounter
     private readonly Dictionary<string, int> _long = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _longLookup;
 
-    private Cl100kBytePairCounter(IEnumerable<(byte[] Bytes, int Rank)> ranks)
+    private readonly Cl100kCharacterBoundaries _boundaries;
+
+    // [char]: the token count of the character alone (1 to 3), filled on first use; 0 until then. Racing
+    // threads write the same value.
+    private readonly byte[] _characterTokens = new byte[char.MaxValue + 1];
+
+    private Cl100kBytePairCounter(IReadOnlyCollection<(byte[] Bytes, int Rank)> ranks)
     {
         var shortRanks = new List<KeyValuePair<ulong, int>>[9];
         for (var length = 1; length <= 8; length++)
@@ -71,6 +78,7 @@ internal sealed class Cl100kBytePairCounter
         }
 
         _longLookup = _long.GetAlternateLookup<ReadOnlySpan<char>>();
+        _boundaries = new Cl100kCharacterBoundaries(ranks.Select(r => r.Bytes));
     }
 
     /// <summary>Reads the ranks from the Microsoft.ML.Tokenizers.Data.Cl100kBase assembly.</summary>
@@ -107,8 +115,52 @@ internal sealed class Cl100kBytePairCounter
         return new Cl100kBytePairCounter(ranks);
     }
 
+    /// <summary>
+    /// The token count of one pre-tokenised piece. A piece with non-ASCII characters is first cut at every
+    /// boundary no merge can cross (<see cref="Cl100kCharacterBoundaries"/>), which leaves a CJK run mostly as
+    /// single characters, counted from a table; the rest are merged as usual.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public int Count(ReadOnlySpan<char> piece)
+    {
+        if (Ascii.IsValid(piece))
+        {
+            return CountWhole(piece);
+        }
+
+        var count = 0;
+        var start = 0;
+        for (var i = 1; i < piece.Length; i++)
+        {
+            if ((piece[i - 1] >= 0x80 || piece[i] >= 0x80) && !_boundaries.IsCrossable(piece[i - 1], piece[i]))
+            {
+                count += CountPart(piece[start..i]);
+                start = i;
+            }
+        }
+
+        return count + CountPart(piece[start..]);
+    }
+
+    private int CountPart(ReadOnlySpan<char> part)
+    {
+        if (part.Length != 1 || char.IsSurrogate(part[0]))
+        {
+            return CountWhole(part);
+        }
+
+        var count = _characterTokens[part[0]];
+        if (count == 0)
+        {
+            count = (byte)CountWhole(part);
+            _characterTokens[part[0]] = count;
+        }
+
+        return count;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private int CountWhole(ReadOnlySpan<char> piece)
     {
         var byteCount = Encoding.UTF8.GetByteCount(piece);
         byte[]? rented = null;

@@ -36,6 +36,12 @@ public sealed class TokenCounter
     // Text containing this may contain a special token ("<|endoftext|>") that the library counts as one token.
     private const string SpecialTokenOpening = "<|";
 
+    // cl100k_base's special tokens, each one token wherever it appears (as the library's CountTokens counts
+    // them). They are found here rather than left to the library: a library instance that has counted some
+    // 100k characters of varied text stops recognising them (Microsoft.ML.Tokenizers 2.0.1; a new instance
+    // recognises them again), so its count of such text would drift over a long ingestion.
+    private static readonly string[] SpecialTokens = ["<|endoftext|>", "<|fim_prefix|>", "<|fim_middle|>", "<|fim_suffix|>", "<|endofprompt|>"];
+
     private readonly TiktokenTokenizer _tokenizer;
     private readonly Cl100kBytePairCounter _bytePairs;
     private readonly ConcurrentDictionary<string, int> _pieceCounts = new(StringComparer.Ordinal);
@@ -73,9 +79,58 @@ public sealed class TokenCounter
             return 0;
         }
 
-        if (text.Contains(SpecialTokenOpening, StringComparison.Ordinal))
+        var opening = text.IndexOf(SpecialTokenOpening, StringComparison.Ordinal);
+        return opening < 0 ? CountOrdinary(text) : CountWithSpecialTokens(text, opening);
+    }
+
+    /// <summary>Number of cl100k_base tokens in <paramref name="text"/>.</summary>
+    public int Count(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        return Count(text.AsSpan());
+    }
+
+    // The text between special tokens is counted on its own, then each special token as one.
+    private int CountWithSpecialTokens(ReadOnlySpan<char> text, int opening)
+    {
+        var count = 0;
+        var segmentStart = 0;
+        while (opening >= 0)
         {
-            return _tokenizer.CountTokens(text);
+            var length = SpecialTokenLengthAt(text[opening..]);
+            var resumeAt = opening + 1;
+            if (length > 0)
+            {
+                count += CountOrdinary(text[segmentStart..opening]) + 1;
+                segmentStart = resumeAt = opening + length;
+            }
+
+            var next = text[resumeAt..].IndexOf(SpecialTokenOpening, StringComparison.Ordinal);
+            opening = next < 0 ? -1 : resumeAt + next;
+        }
+
+        return count + CountOrdinary(text[segmentStart..]);
+    }
+
+    private static int SpecialTokenLengthAt(ReadOnlySpan<char> text)
+    {
+        foreach (var token in SpecialTokens)
+        {
+            if (text.StartsWith(token, StringComparison.Ordinal))
+            {
+                return token.Length;
+            }
+        }
+
+        return 0;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private int CountOrdinary(ReadOnlySpan<char> text)
+    {
+        if (text.IsEmpty)
+        {
+            return 0;
         }
 
         // Surrogates are rare: one vectorised scan of the whole text spares every piece its own check.
@@ -90,13 +145,6 @@ public sealed class TokenCounter
         }
 
         return count;
-    }
-
-    /// <summary>Number of cl100k_base tokens in <paramref name="text"/>.</summary>
-    public int Count(string text)
-    {
-        ArgumentNullException.ThrowIfNull(text);
-        return Count(text.AsSpan());
     }
 
     /// <summary>

@@ -10,7 +10,9 @@ namespace Hanlin.Ingestion.Tests.Chunking;
 /// </summary>
 public sealed class TokenCounterExactnessTests
 {
-    private static readonly Lazy<TiktokenTokenizer> Reference = new(() => TiktokenTokenizer.CreateForEncoding("cl100k_base"));
+    // A new library instance per count: an instance that has counted ~100k characters of varied text stops
+    // recognising special tokens (Microsoft.ML.Tokenizers 2.0.1); a new one costs microseconds.
+    private static TiktokenTokenizer Reference => TiktokenTokenizer.CreateForEncoding("cl100k_base");
 
     // Fragments the random texts are built from: one per character class and splitting rule.
     private static readonly string[] Fragments =
@@ -45,6 +47,7 @@ public sealed class TokenCounterExactnessTests
     [InlineData("for (int i = 0; i < n; i++) {\n\tx += y[i] * 2;\n}\nreturn x; // done\n")]
     [InlineData("<|endoftext|> hello <|fim_prefix|>x<|fim_suffix|>")]
     [InlineData("<| not a special token |>")]
+    [InlineData("!<|endoftext|>'s <|<|fim_middle|>|> 中<|endofprompt|>文 <|fim_suffix|><|endoftext|>\n<|im_start|>")]
     [InlineData("ＡＢＣ１２３ ｶﾀｶﾅ ١٢٣ Ⅻ ² ½ a\u00A0b c\u3000d e\u0085f")]
     [InlineData("café cafe\u0301 naïve Straße ſtatus")]
     [InlineData("| 药品 | 剂量 |\n|---|---|\n| 阿司匹林 | 100 mg |\n")]
@@ -54,7 +57,7 @@ public sealed class TokenCounterExactnessTests
     [InlineData("internationalization_and_localization_frameworks supercalifragilisticexpialidocious Pneumonoultramicroscopicsilicovolcanoconiosis")]
     public void Counts_equal_the_library_tokenizer_on_every_kind_of_text(string text)
     {
-        Assert.Equal(Reference.Value.CountTokens(text), Counter.Count(text));
+        Assert.Equal(Reference.CountTokens(text), Counter.Count(text));
     }
 
     [Fact]
@@ -72,7 +75,7 @@ public sealed class TokenCounterExactnessTests
             }
 
             var sample = text.ToString();
-            Assert.True(Reference.Value.CountTokens(sample) == Counter.Count(sample), $"count differs for \"{Escape(sample)}\"");
+            Assert.True(Reference.CountTokens(sample) == Counter.Count(sample), $"count differs for \"{Escape(sample)}\"");
         }
     }
 
@@ -106,6 +109,66 @@ public sealed class TokenCounterExactnessTests
     }
 
     [Fact]
+    public void Counts_equal_the_library_tokenizer_on_text_built_from_multi_character_vocabulary_tokens()
+    {
+        // The counter cuts non-ASCII pieces where it proves no merge can cross. Texts made of the vocabulary's
+        // own multi-character tokens (Chinese words, Japanese, Korean, Cyrillic, accented Latin...) and of
+        // their characters reshuffled put a mergeable boundary next to nearly every cut it considers.
+        var tokens = VocabularyTexts()
+            .Where(t => t.Length >= 2 && !t.Contains('\uFFFD', StringComparison.Ordinal) && !Ascii.IsValid(t))
+            .Order(StringComparer.Ordinal)
+            .ToArray();
+        Assert.True(tokens.Length > 1000, $"only {tokens.Length} multi-character non-ASCII tokens in the vocabulary");
+        var characters = string.Concat(tokens).Distinct().Where(c => !char.IsSurrogate(c)).ToArray();
+        var random = new Random(20261124);
+        var text = new StringBuilder();
+        for (var i = 0; i < 8_000; i++)
+        {
+            text.Clear();
+            var parts = random.Next(1, 12);
+            for (var p = 0; p < parts; p++)
+            {
+                switch (random.Next(4))
+                {
+                    case 0:
+                        text.Append(characters[random.Next(characters.Length)]);
+                        break;
+                    case 1:
+                        text.Append(Fragments[random.Next(Fragments.Length)]);
+                        break;
+                    default:
+                        text.Append(tokens[random.Next(tokens.Length)]);
+                        break;
+                }
+            }
+
+            var sample = text.ToString();
+            Assert.True(Reference.CountTokens(sample) == Counter.Count(sample), $"count differs for \"{Escape(sample)}\"");
+        }
+    }
+
+    [Fact]
+    public void Counts_equal_the_library_tokenizer_on_the_chinese_and_english_datasets()
+    {
+        var datasets = SharedData.Require("datasets");
+        var corpora = Directory.EnumerateFiles(datasets, "corpus.jsonl", SearchOption.AllDirectories).ToList();
+        Assert.SkipWhen(corpora.Count == 0, "no corpus.jsonl under shared/datasets");
+        var counter = new TokenCounter();
+        foreach (var corpus in corpora)
+        {
+            foreach (var line in File.ReadLines(corpus).Take(2_000))
+            {
+                var text = System.Text.Json.JsonDocument.Parse(line).RootElement.GetProperty("text").GetString() ?? string.Empty;
+                Assert.True(Reference.CountTokens(text) == counter.Count(text), $"count differs for a passage of {corpus}: \"{Escape(text[..Math.Min(text.Length, 200)])}\"");
+            }
+        }
+
+        // A library instance that had counted all that would no longer see these as special tokens.
+        const string special = "Élož品 zdję<|endoftext|>word<|fim_prefix|>";
+        Assert.Equal(Reference.CountTokens(special), counter.Count(special));
+    }
+
+    [Fact]
     public void A_full_piece_cache_is_emptied_and_counts_stay_exact()
     {
         // Far more distinct short pieces than the cache holds, then pieces counted before the reset again.
@@ -117,16 +180,45 @@ public sealed class TokenCounterExactnessTests
         }
 
         var all = text.ToString();
-        Assert.Equal(Reference.Value.CountTokens(all), counter.Count(all));
-        Assert.Equal(Reference.Value.CountTokens(all), counter.Count(all));
+        Assert.Equal(Reference.CountTokens(all), counter.Count(all));
+        Assert.Equal(Reference.CountTokens(all), counter.Count(all));
+    }
+
+    // The vocabulary's tokens that are whole UTF-8 text, read from the file the library embeds.
+    private static IEnumerable<string> VocabularyTexts()
+    {
+        var strict = new UTF8Encoding(false, throwOnInvalidBytes: true);
+        var assembly = System.Reflection.Assembly.Load("Microsoft.ML.Tokenizers.Data.Cl100kBase");
+        using var resource = assembly.GetManifestResourceStream("cl100k_base.tiktoken.deflate")!;
+        using var reader = new StreamReader(new System.IO.Compression.DeflateStream(resource, System.IO.Compression.CompressionMode.Decompress));
+        var texts = new List<string>();
+        while (reader.ReadLine() is { } line)
+        {
+            if (line.Length == 0 || line.StartsWith("Capacity:", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            var space = line.IndexOf(' ', StringComparison.Ordinal);
+            try
+            {
+                texts.Add(strict.GetString(Convert.FromBase64String(space >= 0 ? line[..space] : line)));
+            }
+            catch (DecoderFallbackException)
+            {
+                // Part of a character: not text on its own.
+            }
+        }
+
+        return texts;
     }
 
     private static void AssertExactOnWholeTextAndLines(string content, string file)
     {
-        Assert.True(Reference.Value.CountTokens(content) == Counter.Count(content), $"count differs for {Path.GetFileName(file)}");
+        Assert.True(Reference.CountTokens(content) == Counter.Count(content), $"count differs for {Path.GetFileName(file)}");
         foreach (var line in content.Split('\n'))
         {
-            Assert.True(Reference.Value.CountTokens(line) == Counter.Count(line), $"count differs for a line of {Path.GetFileName(file)}: \"{Escape(line)}\"");
+            Assert.True(Reference.CountTokens(line) == Counter.Count(line), $"count differs for a line of {Path.GetFileName(file)}: \"{Escape(line)}\"");
         }
     }
 
