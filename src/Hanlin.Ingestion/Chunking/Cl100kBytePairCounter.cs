@@ -132,7 +132,7 @@ internal sealed class Cl100kBytePairCounter
         var start = 0;
         for (var i = 1; i < piece.Length; i++)
         {
-            if ((piece[i - 1] >= 0x80 || piece[i] >= 0x80) && !_boundaries.IsCrossable(piece[i - 1], piece[i]))
+            if (!_boundaries.IsCrossable(piece[i - 1], piece[i]))
             {
                 count += CountPart(piece[start..i]);
                 start = i;

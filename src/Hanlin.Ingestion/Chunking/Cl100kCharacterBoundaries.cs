@@ -23,7 +23,7 @@ namespace Hanlin.Ingestion.Chunking;
 /// that side would alone (and on equal ranks the left side's pair is leftmost, as it would be alone too):
 /// the two sides end in the parts they would end in separately.</para>
 /// <para>Only boundaries between two characters of the Basic Multilingual Plane (UTF-8 of 1 to 3 bytes,
-/// no surrogates) are ever reported as uncrossable; any other boundary counts as crossable, which is always
+/// no surrogates), not both ASCII, are ever reported as uncrossable; any other boundary counts as crossable, which is always
 /// safe (it only means the piece is not split there).</para>
 /// </remarks>
 internal sealed class Cl100kCharacterBoundaries
@@ -37,6 +37,8 @@ internal sealed class Cl100kCharacterBoundaries
     // Every recorded (tail, head) pair, keyed by Key(tail, head).
     private readonly PackedRankTable _pairs;
 
+    // Built once per process while the first document waits: optimised at once rather than tiered up.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public Cl100kCharacterBoundaries(IEnumerable<byte[]> tokens)
     {
         var pairs = new Dictionary<ulong, int>();
@@ -67,8 +69,9 @@ internal sealed class Cl100kCharacterBoundaries
                 var head = token.AsSpan(p, headEnd - p);
 
                 // Longer tails or heads belong to 4-byte characters (or are not UTF-8 at all), whose
-                // boundaries are never split.
-                if (tail.Length <= 3 && head.Length <= 3)
+                // boundaries are never split; neither are those between two ASCII characters (the bulk of
+                // the pairs, skipped to keep construction fast).
+                if (tail.Length <= 3 && head.Length <= 3 && !(tail.Length == 1 && tail[0] < 0x80 && head[0] < 0x80))
                 {
                     var tailKey = Pack(tail);
                     var headKey = Pack(head);
@@ -111,7 +114,7 @@ internal sealed class Cl100kCharacterBoundaries
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool IsCrossable(char before, char after)
     {
-        if (char.IsSurrogate(before) || char.IsSurrogate(after))
+        if ((before < 0x80 && after < 0x80) || char.IsSurrogate(before) || char.IsSurrogate(after))
         {
             return true;
         }

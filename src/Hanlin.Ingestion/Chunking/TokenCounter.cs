@@ -161,7 +161,9 @@ public sealed class TokenCounter
             return 0;
         }
 
-        var length = _tokenizer.GetIndexByTokenCount(text, maxTokens, out _, out tokenCount);
+        // Text that may hold a special token gets a new library instance (microseconds; see SpecialTokens).
+        var tokenizer = text.Contains(SpecialTokenOpening, StringComparison.Ordinal) ? TiktokenTokenizer.CreateForEncoding("cl100k_base") : _tokenizer;
+        var length = tokenizer.GetIndexByTokenCount(text, maxTokens, out _, out tokenCount);
         if (length > 0 && length < text.Length && char.IsHighSurrogate(text[length - 1]) && char.IsLowSurrogate(text[length]))
         {
             // A cl100k token can end inside a UTF-8 sequence; never cut a character in two.
