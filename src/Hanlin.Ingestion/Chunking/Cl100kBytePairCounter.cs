@@ -43,6 +43,7 @@ internal sealed class Cl100kBytePairCounter
     // threads write the same value.
     private readonly byte[] _characterTokens = new byte[char.MaxValue + 1];
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private Cl100kBytePairCounter(IReadOnlyCollection<(byte[] Bytes, int Rank)> ranks)
     {
         var shortRanks = new List<KeyValuePair<ulong, int>>[9];
@@ -82,7 +83,9 @@ internal sealed class Cl100kBytePairCounter
     }
 
     /// <summary>Reads the ranks from the Microsoft.ML.Tokenizers.Data.Cl100kBase assembly.</summary>
+    /// <remarks>Runs once per process while the first document waits: optimised at once rather than tiered up.</remarks>
     /// <exception cref="InvalidDataException">The embedded file is missing or malformed.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static Cl100kBytePairCounter FromEmbeddedVocabulary()
     {
         var assembly = Assembly.Load("Microsoft.ML.Tokenizers.Data.Cl100kBase");
@@ -252,6 +255,7 @@ internal sealed class Cl100kBytePairCounter
         return second < piece.Length ? Rank(piece[start..next[second]]) : NoRank;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int Rank(ReadOnlySpan<byte> bytes)
     {
         int rank;

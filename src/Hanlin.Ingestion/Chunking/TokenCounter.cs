@@ -42,7 +42,9 @@ public sealed class TokenCounter
     // recognises them again), so its count of such text would drift over a long ingestion.
     private static readonly string[] SpecialTokens = ["<|endoftext|>", "<|fim_prefix|>", "<|fim_middle|>", "<|fim_suffix|>", "<|endofprompt|>"];
 
-    private readonly TiktokenTokenizer _tokenizer;
+    // The library's own tokenizer, loaded only if needed (text with lone surrogates, or cut by tokens): loading
+    // it takes about a quarter of a second.
+    private readonly Lazy<TiktokenTokenizer> _tokenizer = new(NewLibraryTokenizer, LazyThreadSafetyMode.ExecutionAndPublication);
     private readonly Cl100kBytePairCounter _bytePairs;
     private readonly ConcurrentDictionary<string, int> _pieceCounts = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _pieceLookup;
@@ -56,12 +58,11 @@ public sealed class TokenCounter
     {
         try
         {
-            _tokenizer = TiktokenTokenizer.CreateForEncoding("cl100k_base");
             _bytePairs = Cl100kBytePairCounter.FromEmbeddedVocabulary();
         }
-        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or IOException or NotSupportedException or InvalidDataException or FormatException or BadImageFormatException)
+        catch (Exception ex) when (IsLoadFailure(ex))
         {
-            throw new HanlinException(ErrorCodes.Internal, "The cl100k_base tokenizer data could not be loaded from the Microsoft.ML.Tokenizers.Data.Cl100kBase package.", ex);
+            throw LoadFailed(ex);
         }
 
         _pieceLookup = _pieceCounts.GetAlternateLookup<ReadOnlySpan<char>>();
@@ -111,6 +112,24 @@ public sealed class TokenCounter
 
         return count + CountOrdinary(text[segmentStart..]);
     }
+
+    private static TiktokenTokenizer NewLibraryTokenizer()
+    {
+        try
+        {
+            return TiktokenTokenizer.CreateForEncoding("cl100k_base");
+        }
+        catch (Exception ex) when (IsLoadFailure(ex))
+        {
+            throw LoadFailed(ex);
+        }
+    }
+
+    private static bool IsLoadFailure(Exception ex) =>
+        ex is ArgumentException or InvalidOperationException or IOException or NotSupportedException or InvalidDataException or FormatException or BadImageFormatException;
+
+    private static HanlinException LoadFailed(Exception ex) =>
+        new(ErrorCodes.Internal, "The cl100k_base tokenizer data could not be loaded from the Microsoft.ML.Tokenizers.Data.Cl100kBase package.", ex);
 
     private static int SpecialTokenLengthAt(ReadOnlySpan<char> text)
     {
@@ -162,7 +181,7 @@ public sealed class TokenCounter
         }
 
         // Text that may hold a special token gets a new library instance (microseconds; see SpecialTokens).
-        var tokenizer = text.Contains(SpecialTokenOpening, StringComparison.Ordinal) ? TiktokenTokenizer.CreateForEncoding("cl100k_base") : _tokenizer;
+        var tokenizer = text.Contains(SpecialTokenOpening, StringComparison.Ordinal) ? NewLibraryTokenizer() : _tokenizer.Value;
         var length = tokenizer.GetIndexByTokenCount(text, maxTokens, out _, out tokenCount);
         if (length > 0 && length < text.Length && char.IsHighSurrogate(text[length - 1]) && char.IsLowSurrogate(text[length]))
         {
@@ -179,7 +198,7 @@ public sealed class TokenCounter
         if (mayHaveLoneSurrogate && HasLoneSurrogate(piece))
         {
             // The library's UTF-8 conversion of a lone surrogate differs from Encoding.UTF8's; let it count.
-            return _tokenizer.CountTokens(piece, considerPreTokenization: false, considerNormalization: false);
+            return _tokenizer.Value.CountTokens(piece, considerPreTokenization: false, considerNormalization: false);
         }
 
         if (piece.Length > MaxCachedPieceLength || (piece.Length > MaxCachedNonAsciiPieceLength && !Ascii.IsValid(piece)))
