@@ -23,8 +23,8 @@ namespace Hanlin.Ingestion.Chunking;
 /// that side would alone (and on equal ranks the left side's pair is leftmost, as it would be alone too):
 /// the two sides end in the parts they would end in separately.</para>
 /// <para>Only boundaries between two characters of the Basic Multilingual Plane (UTF-8 of 1 to 3 bytes,
-/// no surrogates), not both ASCII, are ever reported as uncrossable; any other boundary counts as crossable, which is always
-/// safe (it only means the piece is not split there).</para>
+/// no surrogates), not both ASCII, are ever reported as uncrossable; any other boundary counts as
+/// crossable, which is always safe (it only means the piece is not split there).</para>
 /// </remarks>
 internal sealed class Cl100kCharacterBoundaries
 {
