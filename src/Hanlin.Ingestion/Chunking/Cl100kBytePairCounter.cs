@@ -85,8 +85,12 @@ internal sealed class Cl100kBytePairCounter
     /// <summary>Reads the ranks from the Microsoft.ML.Tokenizers.Data.Cl100kBase assembly.</summary>
     /// <remarks>Runs once per process while the first document waits: optimised at once rather than tiered up.</remarks>
     /// <exception cref="InvalidDataException">The embedded file is missing or malformed.</exception>
+    public static Cl100kBytePairCounter FromEmbeddedVocabulary() => new(ReadEmbeddedVocabulary());
+
+    /// <summary>Every token of the embedded cl100k_base vocabulary as its bytes and rank.</summary>
+    /// <exception cref="InvalidDataException">The embedded file is missing or malformed.</exception>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static Cl100kBytePairCounter FromEmbeddedVocabulary()
+    internal static List<(byte[] Bytes, int Rank)> ReadEmbeddedVocabulary()
     {
         var assembly = Assembly.Load("Microsoft.ML.Tokenizers.Data.Cl100kBase");
         using var resource = assembly.GetManifestResourceStream("cl100k_base.tiktoken.deflate")
@@ -115,7 +119,7 @@ internal sealed class Cl100kBytePairCounter
             next = rank + 1;
         }
 
-        return new Cl100kBytePairCounter(ranks);
+        return ranks;
     }
 
     /// <summary>

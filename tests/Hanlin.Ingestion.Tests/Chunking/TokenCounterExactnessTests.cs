@@ -184,25 +184,16 @@ public sealed class TokenCounterExactnessTests
         Assert.Equal(Reference.CountTokens(all), counter.Count(all));
     }
 
-    // The vocabulary's tokens that are whole UTF-8 text, read from the file the library embeds.
+    // The vocabulary's tokens that are whole UTF-8 text.
     private static IEnumerable<string> VocabularyTexts()
     {
         var strict = new UTF8Encoding(false, throwOnInvalidBytes: true);
-        var assembly = System.Reflection.Assembly.Load("Microsoft.ML.Tokenizers.Data.Cl100kBase");
-        using var resource = assembly.GetManifestResourceStream("cl100k_base.tiktoken.deflate")!;
-        using var reader = new StreamReader(new System.IO.Compression.DeflateStream(resource, System.IO.Compression.CompressionMode.Decompress));
         var texts = new List<string>();
-        while (reader.ReadLine() is { } line)
+        foreach (var (bytes, _) in Cl100kBytePairCounter.ReadEmbeddedVocabulary())
         {
-            if (line.Length == 0 || line.StartsWith("Capacity:", StringComparison.Ordinal))
-            {
-                continue;
-            }
-
-            var space = line.IndexOf(' ', StringComparison.Ordinal);
             try
             {
-                texts.Add(strict.GetString(Convert.FromBase64String(space >= 0 ? line[..space] : line)));
+                texts.Add(strict.GetString(bytes));
             }
             catch (DecoderFallbackException)
             {
