@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Hanlin.Cli.Bench;
 using Hanlin.Cli.Output;
+using Hanlin.Core.Errors;
 using Spectre.Console;
 
 namespace Hanlin.Cli.Commands;
@@ -165,11 +166,17 @@ internal static class BenchCommands
         var xlsxRows = new Option<int>("--xlsx-rows") { Description = "Rows of one XLSX sheet to ingest.", DefaultValueFactory = _ => 50_000 };
         var chinese = new Option<double>("--chinese-share") { Description = "Fraction of generated sentences in Chinese (0-1).", DefaultValueFactory = _ => 1 / 3.0 };
         var keep = new Option<bool>("--keep") { Description = "Keep the generated corpora and data directories." };
-        var command = new Command("ingest", "Measure end-to-end ingestion throughput (MB/s, pages/s) and peak memory.") { textMb, plainMb, pdfPages, docxFiles, xlsxRows, chinese, keep };
+        var stages = new Option<bool>("--stages") { Description = "Instead of the scenarios, measure the CPU per MB of each stage of a plain-text ingest (--plain-mb) in a warm process." };
+        var command = new Command("ingest", "Measure end-to-end ingestion throughput (MB/s, pages/s) and peak memory.") { textMb, plainMb, pdfPages, docxFiles, xlsxRows, chinese, keep, stages };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
             var context = CliContext.From(parseResult, console);
             var work = Path.Combine(Path.GetTempPath(), "hanlin-bench-" + Guid.NewGuid().ToString("N")[..8]);
+            if (parseResult.GetValue(stages))
+            {
+                return await StagesAsync(context, console, work, parseResult.GetValue(plainMb), Math.Clamp(parseResult.GetValue(chinese), 0, 1), parseResult.GetValue(keep), cancellationToken).ConfigureAwait(false);
+            }
+
             var bench = new IngestionBenchmark(work, Math.Clamp(parseResult.GetValue(chinese), 0, 1));
             var results = new List<IngestionBenchmarkResult>();
             try
@@ -223,5 +230,44 @@ internal static class BenchCommands
             return results.All(r => r.Failed == 0) ? ExitCodes.Success : ExitCodes.PartialFailure;
         });
         return command;
+    }
+    private static async Task<int> StagesAsync(CliContext context, IAnsiConsole console, string work, int megabytes, double chineseShare, bool keep, CancellationToken cancellationToken)
+    {
+        if (megabytes <= 0)
+        {
+            throw new HanlinException(ErrorCodes.InvalidArgument, "--stages measures a plain-text corpus: give --plain-mb a positive size.");
+        }
+
+        IngestionStageReport report;
+        try
+        {
+            report = await new IngestionStageBenchmark(work, chineseShare).RunAsync(megabytes * 1048576L, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (!keep && Directory.Exists(work))
+            {
+                Directory.Delete(work, recursive: true);
+            }
+        }
+
+        if (context.Json)
+        {
+            JsonOutput.Write(console, new { machine = new { Environment.ProcessorCount, os = System.Runtime.InteropServices.RuntimeInformation.OSDescription }, stages = report });
+            return ExitCodes.Success;
+        }
+
+        var table = new Table().AddColumns("Stage (warm process)", "CPU s", "ms/MB", "MB/CPU-s");
+        foreach (var stage in report.Stages)
+        {
+            table.AddRow(stage.Stage, stage.CpuSeconds.ToString("F2"), stage.MillisecondsPerMegabyte.ToString("F1"), stage.MegabytesPerCpuSecond.ToString("F1"));
+        }
+
+        table.AddRow("all stages", string.Empty, report.MillisecondsPerMegabyte.ToString("F1"), (1000 / report.MillisecondsPerMegabyte).ToString("F1"));
+        console.Write(table);
+        console.MarkupLine($"{report.Bytes / 1048576.0:F1} MB in {report.Files} files, {report.Chunks:N0} chunks; process CPU {report.ProcessMillisecondsPerMegabyte:F0} ms/MB (with GC and JIT threads).");
+        console.MarkupLine($"Warm-up pass ({report.WarmUpMegabytes:F1} MB, fresh process): {report.WarmUpMillisecondsPerMegabyte:F0} ms/MB.");
+        console.MarkupLine($"Ceiling of these stages alone on {report.Cores} cores, perfectly parallel and without storage: {report.CeilingMegabytesPerSecond:F1} MB/s.");
+        return ExitCodes.Success;
     }
 }
