@@ -51,14 +51,17 @@ internal sealed class IngestionBenchmark
 
     /// <summary>Text scenarios: <paramref name="totalBytes"/> in 1 MB files named by <paramref name="nameFormat"/>.</summary>
     private Task<IngestionBenchmarkResult> TextFilesAsync(string scenario, long totalBytes, string nameFormat, Action<SyntheticCorpus, string, long> write, CancellationToken cancellationToken) =>
-        RunAsync(scenario, totalBytes, pages: 0, (corpus, dir) =>
+        RunAsync(scenario, totalBytes, pages: 0, (corpus, dir) => WriteTextFiles(corpus, dir, totalBytes, nameFormat, write), cancellationToken);
+
+    /// <summary>Writes <paramref name="totalBytes"/> of text into <paramref name="directory"/> as 1 MB files named by <paramref name="nameFormat"/>.</summary>
+    internal static void WriteTextFiles(SyntheticCorpus corpus, string directory, long totalBytes, string nameFormat, Action<SyntheticCorpus, string, long> write)
+    {
+        const long fileBytes = 1L << 20;
+        for (var i = 0; i * fileBytes < totalBytes; i++)
         {
-            const long fileBytes = 1L << 20;
-            for (var i = 0; i * fileBytes < totalBytes; i++)
-            {
-                write(corpus, Path.Combine(dir, string.Format(System.Globalization.CultureInfo.InvariantCulture, nameFormat, i)), Math.Min(fileBytes, totalBytes - (i * fileBytes)));
-            }
-        }, cancellationToken);
+            write(corpus, Path.Combine(directory, string.Format(System.Globalization.CultureInfo.InvariantCulture, nameFormat, i)), Math.Min(fileBytes, totalBytes - (i * fileBytes)));
+        }
+    }
 
     private async Task<IngestionBenchmarkResult> RunAsync(string scenario, long _, int pages, Action<SyntheticCorpus, string> generate, CancellationToken cancellationToken)
     {

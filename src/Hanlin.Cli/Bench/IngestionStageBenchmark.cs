@@ -41,12 +41,7 @@ internal sealed class IngestionStageBenchmark
     {
         var input = Path.Combine(_workDirectory, "stages", "input");
         Directory.CreateDirectory(input);
-        var corpus = new SyntheticCorpus(seed: 42, _chineseShare);
-        const long fileBytes = 1L << 20;
-        for (var i = 0; i * fileBytes < totalBytes; i++)
-        {
-            corpus.WritePlainText(Path.Combine(input, $"note-{i:D5}.txt"), Math.Min(fileBytes, totalBytes - (i * fileBytes)));
-        }
+        IngestionBenchmark.WriteTextFiles(new SyntheticCorpus(seed: 42, _chineseShare), input, totalBytes, "note-{0:D5}.txt", (corpus, path, bytes) => corpus.WritePlainText(path, bytes));
 
         var files = Directory.GetFiles(input).Order(StringComparer.Ordinal).ToArray();
         var warmUp = files.Take(Math.Max(1, files.Length / 5)).ToArray();

@@ -260,7 +260,7 @@ internal static class BenchCommands
         var table = new Table().AddColumns("Stage (warm process)", "CPU s", "ms/MB", "MB/CPU-s");
         foreach (var stage in report.Stages)
         {
-            table.AddRow(stage.Stage, stage.CpuSeconds.ToString("F2"), stage.MillisecondsPerMegabyte.ToString("F1"), stage.MegabytesPerCpuSecond.ToString("F1"));
+            table.AddRow(stage.Stage, stage.Seconds.ToString("F2"), stage.MillisecondsPerMegabyte.ToString("F1"), stage.MegabytesPerCpuSecond.ToString("F1"));
         }
 
         table.AddRow("all stages", string.Empty, report.MillisecondsPerMegabyte.ToString("F1"), (1000 / report.MillisecondsPerMegabyte).ToString("F1"));
