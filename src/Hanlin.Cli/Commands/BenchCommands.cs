@@ -257,7 +257,7 @@ internal static class BenchCommands
             return ExitCodes.Success;
         }
 
-        var table = new Table().AddColumns("Stage (warm process)", "CPU s", "ms/MB", "MB/CPU-s");
+        var table = new Table().AddColumns("Stage (warm process)", "Seconds", "ms/MB", "MB/CPU-s");
         foreach (var stage in report.Stages)
         {
             table.AddRow(stage.Stage, stage.Seconds.ToString("F2"), stage.MillisecondsPerMegabyte.ToString("F1"), stage.MegabytesPerCpuSecond.ToString("F1"));

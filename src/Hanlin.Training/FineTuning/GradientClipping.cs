@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Hanlin.Training.FineTuning;
@@ -24,14 +25,21 @@ public static class GradientClipping
             return 0;
         }
 
-        var norms = stack(gradients.Select(g => linalg.vector_norm(g.to(ScalarType.Float32))).ToArray());
-        var total = linalg.vector_norm(norms);
-        var coefficient = (maxNorm / (total + 1e-6)).clamp_max(1.0);
-        foreach (var gradient in gradients)
+        // Squares summed and one square root instead of linalg.vector_norm(…, ord: 2): a CI run (2026-11-23) failed once inside
+        // that call with "Unknown scalar type", raised for its ord Scalar, which TorchSharp builds as a temporary; these ops
+        // take no Scalar. The scale factor is one Scalar held explicitly for the whole loop.
+        var squares = stack(gradients.Select(g => g.to(ScalarType.Float32).square().sum()).ToArray());
+        var norm = squares.sum().sqrt().to(ScalarType.Float64).item<double>();
+        var coefficient = Math.Min(1.0, maxNorm / (norm + 1e-6));
+        if (!(coefficient >= 1.0))
         {
-            gradient.mul_(coefficient.to(gradient.dtype));
+            using var scale = coefficient.ToScalar();
+            foreach (var gradient in gradients)
+            {
+                gradient.mul_(scale);
+            }
         }
 
-        return total.to(ScalarType.Float64).item<double>();
+        return norm;
     }
 }
